@@ -1,0 +1,153 @@
+"""Demo data for `jointinspect up` (embedded mode): departments, the item catalog, ~20 inspectors, ~50 companies
+with valid USCCs, one joint plan carried through every stage and one open plan to try.
+
+Reference data is loaded directly into each service's own database; the flow itself (tasks, dispatch, draw,
+letter, result) runs through the real HTTP API and the real event handlers, so the demo shows the system
+working rather than a picture of it."""
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+from werkzeug.security import generate_password_hash
+
+from shared.auth import Principal, hash_token, issue_token
+from shared.uscc import random_uscc
+
+from .embedded import EmbeddedSystem
+
+CATALOG = Path(__file__).parent / "intake" / "data" / "catalog.yaml"
+DEMO_PASSWORD = "jointinspect"
+SQUADRONS = ("第一中队", "第二中队", "第三中队", "第四中队")
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = ("建国", "海燕", "志强", "丽娟", "晓东", "红梅", "立新", "文静", "国栋", "雪莲", "鹏飞", "秀英", "振华",
+         "春生", "海涛", "玉兰", "永刚", "淑芬", "宏伟", "慧敏")
+COMPANY_WORDS = ("海晨化工", "西港涂装", "黄岛精细化学", "琅琊印务", "珠山热电", "灵山湾制药", "金沙滩食品",
+                 "凤凰岛汽修", "薛家岛船舶", "隐珠机械", "胶南纺织", "大珠山建材", "藏马山环保", "泊里橡胶",
+                 "铁山冶金", "王台电子", "张家楼包装", "宝山水泥", "六汪农化", "海青印染", "大场物流",
+                 "红石崖钢构", "辛安医疗器械", "长江路检测", "前湾港石化")
+
+
+def seed(system: EmbeddedSystem, var_dir: Path, today: date) -> dict:
+    info = seed_reference(system, today)
+    info.update(_run_flow(system, info, today))
+    (var_dir / "demo.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    return info
+
+
+def seed_reference(system, today: date) -> dict:
+    """Departments with API tokens, the catalog, inspectors with accounts, companies: no flow yet.
+    Also used by the tests, so the demo and the tests stand on the same data."""
+    rng = random.Random(20200408)
+    catalog = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    tokens = _seed_intake(system, catalog)
+    inspectors = _seed_draw(system, rng, today)
+    return {"departments": [{"code": d["code"], "name": d["name"], "token": tokens[d["code"]]}
+                            for d in catalog["departments"]],
+            "clerk": {"username": "clerk01", "password": DEMO_PASSWORD},
+            "approver": {"username": "approver01", "password": DEMO_PASSWORD},
+            "inspectors": inspectors, "companies": [_company(rng, i) for i in range(50)]}
+
+
+def _seed_intake(system, catalog: dict) -> dict[str, str]:
+    from .intake.adapters.db import Department, Item, db
+    tokens = {d["code"]: f"dept_{d['code'].lower()}_{secrets.token_urlsafe(18)}" for d in catalog["departments"]}
+    with system.apps["intake"].app_context():
+        for d in catalog["departments"]:
+            db.session.add(Department(code=d["code"], name=d["name"], kind=d["kind"], contact=d["contact"],
+                                      token_hash=hash_token(tokens[d["code"]])))
+        db.session.flush()
+        for i in catalog["items"]:
+            db.session.add(Item(code=i["code"], department_code=i["department"], name=i["name"], target=i["target"],
+                                key_points=i["key_points"], method=i["method"], item_class=i["class"],
+                                basis=i["basis"]))
+        db.session.commit()
+    return tokens
+
+
+def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
+    from .draw.adapters.db import Account, Inspector, db
+    people = []
+    with system.apps["draw"].app_context():
+        for n in range(20):
+            name = SURNAMES[n] + GIVEN[n]
+            expiry = today - timedelta(days=30) if n == 19 else today + timedelta(days=365 * 2 + n)
+            inspector = Inspector(id=f"INS-{n + 1:03d}", name=name, department_code="STHJ",
+                                  department_name="青岛市生态环境局西海岸新区分局", unit=SQUADRONS[n % 4],
+                                  certificate_no=f"3702110{rng.randrange(10**6, 10**7)}",
+                                  certificate_issuer="青岛市人民政府", certificate_expiry=expiry,
+                                  on_duty=n != 18, phone=f"1380532{n:04d}")
+            db.session.add(inspector)
+            username = f"insp{n + 1:02d}"
+            db.session.add(Account(username=username, password_hash=generate_password_hash(DEMO_PASSWORD),
+                                   role="inspector", display_name=name, department_code="STHJ",
+                                   inspector_id=inspector.id))
+            people.append({"id": inspector.id, "name": name, "username": username, "unit": inspector.unit})
+        for username, role, display in (("clerk01", "clerk", "综合科 刘敏"), ("approver01", "approver", "分管负责人 孙强"),
+                                        ("admin", "admin", "系统管理员")):
+            db.session.add(Account(username=username, password_hash=generate_password_hash(DEMO_PASSWORD), role=role,
+                                   display_name=display, department_code="STHJ"))
+        db.session.commit()
+    return people
+
+
+def _company(rng: random.Random, n: int) -> dict:
+    word = COMPANY_WORDS[n % len(COMPANY_WORDS)]
+    suffix = "有限公司" if n < len(COMPANY_WORDS) else "二分厂有限公司"
+    return {"uscc": random_uscc(rng), "name": f"青岛{word}{suffix}",
+            "address": f"青岛西海岸新区{rng.choice(['长江西路', '江山中路', '珠江路', '前湾港路', '滨海大道'])}{rng.randrange(1, 900)}号"}
+
+
+def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
+    """Plan 1 goes through every stage; plan 2 stays open for a newcomer to try."""
+    client = system.client()
+    secret = system.runtime("intake").settings.secret_key
+    clerk = {"Authorization": "Bearer " + issue_token(secret, Principal("clerk", "clerk01", "STHJ", "综合科 刘敏"))}
+    token = {d["code"]: {"Authorization": f"Bearer {d['token']}"} for d in info["departments"]}
+    done = _plan(client, clerk, f"〔{today.year}〕1号", "部门联合双随机抽查计划（示范，已完成）",
+                 today - timedelta(days=10), today + timedelta(days=5))
+    company = info["companies"][0]
+    for dept, items in (("SCJG", ["SCJG-01", "SCJG-03"]), ("STHJ", ["STHJ-01", "STHJ-02"]), ("YJGL", ["YJGL-01"])):
+        response = client.post("/intake/api/v1/joint-tasks", headers=token[dept], json={
+            "plan_id": done["id"], "external_id": f"DEMO-{dept}-1", "company": company, "items": items})
+        inspection_id = _ok(response)["inspection_id"]
+    _ok(client.post(f"/intake/api/v1/plans/{done['id']}/dispatch", headers=token["SCJG"]))
+    system.bus.drain()
+    draw = _ok(client.get("/draw/api/v1/draws", headers=clerk))["items"][0]
+    inspector = next(p for p in info["inspectors"] if p["id"] == draw["selected"][0])
+    login = _ok(client.post("/draw/api/v1/auth/login", json={"username": inspector["username"],
+                                                              "password": DEMO_PASSWORD}))
+    items = [{"item_code": code, "outcome": "未发现问题", "findings": "现场检查未发现问题"}
+             for code in ("SCJG-01", "SCJG-03", "STHJ-01", "STHJ-02", "YJGL-01")]
+    items[2] = {"item_code": "STHJ-01", "outcome": "发现问题", "findings": "危废暂存间标识不规范",
+                "measures": "责令当场整改"}
+    _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/results",
+                    headers={"Authorization": f"Bearer {login['token']}"},
+                    json={"visit_date": today.isoformat(), "category": "发现问题经责令已改正", "items": items}))
+    system.bus.drain()
+    open_plan = _plan(client, clerk, f"〔{today.year}〕2号", "部门联合双随机抽查计划（示范，受理中）",
+                      today + timedelta(days=7), today + timedelta(days=60))
+    for n, dept in enumerate(("SCJG", "STHJ")):
+        _ok(client.post("/intake/api/v1/joint-tasks", headers=token[dept], json={
+            "plan_id": open_plan["id"], "external_id": f"DEMO-{dept}-2", "company": info["companies"][1],
+            "items": ["SCJG-02"] if dept == "SCJG" else ["STHJ-09"]}))
+    return {"completed_plan": done["id"], "completed_inspection": inspection_id, "draw_id": draw["id"],
+            "open_plan": open_plan["id"], "example_inspector": {"username": inspector["username"],
+                                                                 "password": DEMO_PASSWORD, "name": inspector["name"]}}
+
+
+def _plan(client, clerk: dict, number: str, name: str, start: date, end: date) -> dict:
+    return _ok(client.post("/intake/api/v1/plans", headers=clerk, json={
+        "number": number, "name": name, "module": "部门联合", "lead_department": "SCJG",
+        "partners": ["STHJ", "YJGL"], "period_start": start.isoformat(), "period_end": end.isoformat(),
+        "intake_deadline": (start - timedelta(days=1)).isoformat()}))
+
+
+def _ok(response) -> dict:
+    if response.status_code >= 300:
+        raise RuntimeError(f"demo step failed: {response.status_code} {response.get_data(as_text=True)}")
+    return response.json

@@ -1,0 +1,29 @@
+"""draw's app factory."""
+from __future__ import annotations
+
+from flask import Flask
+
+from shared.clock import Clock
+from shared.config import Settings, load_settings
+from shared.web import create_service_app
+
+from .adapters.db import db, messaging
+from .consumers import HANDLERS
+from .domain.policy import DrawPolicy
+from .http import api
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None,
+               policy: DrawPolicy | None = None) -> Flask:
+    return create_service_app("draw", settings or load_settings("draw"), db, messaging, [api], HANDLERS,
+                              clock=clock, deps={"policy": policy or DrawPolicy.from_env()})
+
+
+def prepare(app: Flask) -> None:
+    """Start-up duty: seeds for the coming draws are committed (and their hashes public) before any pool."""
+    from shared.web import runtime_of
+    from . import commitments
+    runtime = runtime_of(app)
+    with app.app_context():
+        commitments.ensure_ahead(db.session, runtime.clock.now(), runtime.deps["policy"].commitments_ahead)
+        db.session.commit()

@@ -1,0 +1,94 @@
+"""draw's HTTP API: public draw records and their verification (N4), login for people."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from shared.auth import Principal, current_principal, issue_token, require
+from shared.clock import iso
+from shared.errors import NotFound, Unauthorized
+from shared.schemas import PageQuery, page_of
+from shared.web import runtime_of
+
+from . import handlers
+from .adapters.db import Account, DrawBlocked, DrawRecord, SeedCommitment, db
+from .schemas import LoginSchema
+
+api = Blueprint("draw", __name__, url_prefix="/draw/api/v1", description="随机抽取与验证")
+PRIVILEGED = ("clerk", "approver", "admin")
+
+
+def _may_see_names(record: DrawRecord) -> bool:
+    """N4: the drawn list is confidential until the visit date, except to clerks and the team itself."""
+    principal = current_principal()
+    if principal and principal.role in PRIVILEGED:
+        return True
+    if principal and principal.role == "inspector" and principal.subject in record.selected:
+        return True
+    return runtime_of(current_app).clock.today_local() >= record.visit_start
+
+
+def _public(record: DrawRecord) -> dict:
+    return handlers.public_record(record, db.session.get(SeedCommitment, record.commitment_id),
+                                  _may_see_names(record))
+
+
+@api.get("/draws")
+@api.arguments(PageQuery, location="query")
+def list_draws(query):
+    """Every draw is public (N4), newest first."""
+    rows, total = page_of(select(DrawRecord).order_by(DrawRecord.created_at.desc(), DrawRecord.id),
+                          query["page"], query["per_page"], db.session)
+    return {"items": [_public(r) for r in rows], "total": total, "page": query["page"],
+            "per_page": query["per_page"]}
+
+
+@api.get("/draws/<draw_id>")
+def get_draw(draw_id):
+    record = db.session.get(DrawRecord, draw_id)
+    if record is None:
+        raise NotFound("抽取记录不存在")
+    return _public(record)
+
+
+@api.get("/draws/<draw_id>/verify")
+def verify_draw(draw_id):
+    """Recompute the selection from the public record alone, as any third party can."""
+    record = db.session.get(DrawRecord, draw_id)
+    if record is None:
+        raise NotFound("抽取记录不存在")
+    ok, problems = handlers.verify_record(_public(record))
+    return {"draw_id": draw_id, "verified": ok, "problems": problems,
+            "message": "验证通过：按公开记录重新计算的抽取结果与记录一致" if ok else "验证失败"}
+
+
+@api.get("/seed-commitments")
+def list_commitments():
+    """Published before use: hashes of the seeds future draws will take; seeds revealed once used."""
+    rows = db.session.execute(select(SeedCommitment).order_by(SeedCommitment.id.desc()).limit(200)).scalars()
+    return {"items": [{"id": c.id, "seed_hash": c.seed_hash, "committed_at": iso(c.committed_at),
+                       "used_by": c.used_by, "seed": c.seed if c.used_by else None} for c in rows]}
+
+
+@api.get("/blocked")
+@require(*PRIVILEGED)
+def list_blocked():
+    rows = db.session.execute(select(DrawBlocked).order_by(DrawBlocked.created_at)).scalars()
+    return {"items": [{"inspection_id": b.inspection_id, "reason": b.reason, "since": iso(b.created_at)}
+                      for b in rows]}
+
+
+@api.post("/auth/login")
+@api.arguments(LoginSchema)
+def login(body):
+    """People log in here (the draw service owns the personnel library) and get a token every service accepts."""
+    account = db.session.get(Account, body["username"])
+    if account is None or not check_password_hash(account.password_hash, body["password"]):
+        raise Unauthorized("用户名或密码错误")
+    subject = account.inspector_id or account.username
+    principal = Principal(role=account.role, subject=subject, department=account.department_code,
+                          name=account.display_name)
+    return {"token": issue_token(current_app.config["SECRET_KEY"], principal), "role": account.role,
+            "name": account.display_name, "subject": subject}

@@ -1,0 +1,48 @@
+"""Embedded mode: the four services in one process, one WSGI entry, events through the in-process bus.
+
+Each app already serves its own prefix, so dispatching on the first path segment keeps every path identical
+to distributed mode (`/intake/…` is `/intake/…` either way)."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+
+from shared.config import PROJECT_ROOT, SERVICES, load_settings
+from shared.embedded import EmbeddedBus
+from shared.web import runtime_of
+
+from . import registry
+
+
+class PrefixDispatcher:
+    def __init__(self, apps: dict[str, Flask], fallback):
+        self.apps, self.fallback = apps, fallback
+
+    def __call__(self, environ, start_response):
+        first = environ.get("PATH_INFO", "/").lstrip("/").split("/", 1)[0]
+        return self.apps.get(first, self.fallback)(environ, start_response)
+
+
+def landing_app() -> Flask:
+    app = Flask("jointinspect.landing", template_folder=str(PROJECT_ROOT / "templates"), static_folder=None)
+
+    @app.get("/")
+    def index():
+        return render_template("index.html")
+
+    return app
+
+
+class EmbeddedSystem:
+    def __init__(self, env: dict | None = None, clock=None):
+        self.apps = {name: registry.build(name, load_settings(name, env), clock=clock) for name in SERVICES}
+        first = load_settings("intake", env)
+        self.bus = EmbeddedBus([runtime_of(app) for app in self.apps.values()], delivery_limit=first.delivery_limit)
+        self.wsgi = PrefixDispatcher(self.apps, landing_app())
+
+    def runtime(self, name: str):
+        return runtime_of(self.apps[name])
+
+    def client(self):
+        """A werkzeug test client on the combined WSGI app: every prefix, exactly as a browser sees it."""
+        from werkzeug.test import Client
+        return Client(self.wsgi)

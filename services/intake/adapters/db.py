@@ -1,0 +1,87 @@
+"""intake's own database: departments, the item catalog, plans, joint tasks and inspections (design §1)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, make_db, messaging_models
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = make_db(Base)
+messaging = messaging_models(Base)
+
+
+class Department(Base):
+    __tablename__ = "department"
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))  # market_regulation / eco_environment / other
+    contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+
+
+class Item(Base):
+    """N1: an item carries its owner department, method and legal basis."""
+    __tablename__ = "item"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    key_points: Mapped[str] = mapped_column(Text, default="")
+    method: Mapped[str] = mapped_column(String(40))
+    item_class: Mapped[str] = mapped_column(String(10))
+    basis: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(default=1)
+
+
+class Plan(Base):
+    __tablename__ = "plan"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    module: Mapped[str] = mapped_column(String(20))
+    lead_department: Mapped[str] = mapped_column(ForeignKey("department.code"))
+    partners: Mapped[list] = mapped_column(JSON)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    intake_deadline: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open → dispatched
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Inspection(Base):
+    """N5: one visit per (plan, company), whatever the number of departments."""
+    __tablename__ = "inspection"
+    __table_args__ = (UniqueConstraint("plan_id", "company_uscc", name="uq_inspection_plan_company"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"), index=True)
+    company_uscc: Mapped[str] = mapped_column(String(18))
+    company_name: Mapped[str] = mapped_column(String(300))
+    company_address: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), default="collecting")  # collecting → ready
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class JointTask(Base):
+    __tablename__ = "joint_task"
+    __table_args__ = (UniqueConstraint("department_code", "external_id", name="uq_task_department_external"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"), index=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspection.id"), index=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"))
+    external_id: Mapped[str] = mapped_column(String(100))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    items: Mapped[list] = mapped_column(JSON)
+    window_start: Mapped[date | None] = mapped_column(Date, nullable=True)
+    window_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    upstream_draw_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="accepted")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,50 @@
+"""letters' own database: documents and document-number sequences (design §1)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, make_db, messaging_models
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = make_db(Base)
+messaging = messaging_models(Base)
+
+
+class NumberSequence(Base):
+    """N10: one counter per issuer per year; the row is the lock that keeps numbers gap- and duplicate-free."""
+    __tablename__ = "number_sequence"
+    issuer_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Document(Base):
+    __tablename__ = "document"
+    __table_args__ = (UniqueConstraint("issuer_code", "year", "seq", name="uq_document_number"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    issuer_code: Mapped[str] = mapped_column(String(40))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="current")  # current / revoked
+    verification_code: Mapped[str] = mapped_column(String(20), unique=True)
+    inspector_ids: Mapped[list] = mapped_column(JSON)
+    content: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DocumentFile(Base):
+    """The rendered PDF, kept apart so listing documents never loads megabytes."""
+    __tablename__ = "document_file"
+    document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,4 @@
+"""letters' event entrypoints (queues `letters.<event>`)."""
+from . import handlers
+
+HANDLERS = {"inspectors.assigned": handlers.issue_joint_letter}

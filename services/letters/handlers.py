@@ -1,0 +1,91 @@
+"""letters' use cases: issue the joint inspection letter for a drawn team and tell every department (S12)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shared.clock import SHANGHAI
+from shared.events import Event
+from shared.ids import new_id
+from shared.uow import UnitOfWork
+
+from .adapters import sequences
+from .adapters.db import Document, DocumentFile
+from .domain.issuer import Issuer
+from .domain.numbering import document_number, verification_code
+
+KIND_JOINT_LETTER = "joint_letter"
+
+
+def issue_joint_letter(event: Event, uow: UnitOfWork) -> None:
+    """On `inspectors.assigned`: number, render and store the letter, then emit `letter.issued.<dept>` to each
+    participating department with its own items — one letter carries every department's items (S12)."""
+    data, session = event.data, uow.session
+    inspection = data["inspection"]
+    if _current(session, data["inspection_id"]) is not None:
+        return  # already issued for this team; replacements revoke and reissue (Letters issue)
+    issuer: Issuer = uow.runtime.deps["issuer"]
+    local_now = uow.now.astimezone(SHANGHAI)
+    seq = sequences.next_number(session, issuer.code, local_now.year)
+    code = verification_code()
+    verify_url = f"{uow.runtime.settings.public_base_url}/letters/verify/{code}"
+    content = letter_content(inspection, data["inspectors"], issuer, document_number(issuer.code, local_now.year, seq),
+                             local_now.date().isoformat(), code, verify_url)
+    pdf = uow.runtime.deps["render_letter"](content)
+    document = Document(id=new_id(), inspection_id=data["inspection_id"], kind=KIND_JOINT_LETTER,
+                        issuer_code=issuer.code, year=local_now.year, seq=seq, number=content["number"], version=1,
+                        status="current", verification_code=code, inspector_ids=[i["id"] for i in data["inspectors"]],
+                        content=content, created_at=uow.now)
+    session.add(document)
+    session.add(DocumentFile(document_id=document.id, pdf=pdf))
+    uow.audit("system:letters", "letter.issued", f"document:{document.id}",
+              after={"number": document.number, "inspection": document.inspection_id})
+    for department in inspection["departments"]:
+        uow.emit("letter.issued", partner_message(document, inspection, department, data["inspectors"], verify_url),
+                 subject=document.inspection_id, department=department["code"])
+
+
+def _current(session, inspection_id: str) -> Document | None:
+    return session.execute(select(Document).where(Document.inspection_id == inspection_id,
+                                                  Document.kind == KIND_JOINT_LETTER,
+                                                  Document.status == "current")).scalar()
+
+
+def letter_content(inspection: dict, inspectors: list[dict], issuer: Issuer, number: str, issued_on: str,
+                   code: str, verify_url: str) -> dict:
+    """The letter as the template renders it (see adapters/pdf.py for the shape)."""
+    return {
+        "number": number, "issuer": issuer.name, "issued_on": issued_on, "title": "关于开展部门联合双随机抽查的函",
+        "recipients": [d["name"] for d in inspection["departments"] if d["name"] != issuer.name],
+        "plan": {"number": inspection["plan"]["number"], "name": inspection["plan"]["name"]},
+        "company": inspection["company"], "window": inspection["window"],
+        "departments": [{"code": d["code"], "name": d["name"], "lead": d["lead"],
+                         "items": [{"code": i["code"], "name": i["name"], "basis": i["basis"], "method": i["method"]}
+                                   for i in d["items"]]} for d in inspection["departments"]],
+        "inspectors": [{"name": i["name"], "certificate_no": i["certificate_no"],
+                        "department": i.get("department_name", i["department"])} for i in inspectors],
+        "contact": {"name": issuer.contact_name, "phone": issuer.contact_phone},
+        "verification": {"code": code, "url": verify_url},
+    }
+
+
+def partner_message(document: Document, inspection: dict, department: dict, inspectors: list[dict],
+                    verify_url: str) -> dict:
+    return {
+        "inspection_id": document.inspection_id, "document_id": document.id, "number": document.number,
+        "plan": inspection["plan"], "company": inspection["company"], "window": inspection["window"],
+        "department": department["code"], "lead": department["lead"], "items": department["items"],
+        "inspectors": [{"name": i["name"], "certificate_no": i["certificate_no"], "department": i["department"]}
+                       for i in inspectors],
+        "verification_code": document.verification_code, "verification_url": verify_url,
+    }
+
+
+def verification_view(document: Document) -> dict:
+    """⚑ What anyone may learn from a verification code: genuine or not, current or revoked, and the facts
+    a company needs to recognise real inspectors at its door."""
+    content = document.content
+    return {"genuine": True, "current": document.status == "current", "status": document.status,
+            "number": document.number, "kind": document.kind, "issuer": content["issuer"],
+            "issued_on": content["issued_on"], "company": {"name": content["company"]["name"],
+                                                           "uscc": content["company"]["uscc"]},
+            "window": content["window"], "inspectors": content["inspectors"]}

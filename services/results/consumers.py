@@ -1,0 +1,4 @@
+"""results' event entrypoints (queues `results.<event>`)."""
+from . import handlers
+
+HANDLERS = {"inspectors.assigned": handlers.record_assignment}

@@ -1,0 +1,38 @@
+"""Connection helpers shared by the relay and the consumer (pika 1.4: one connection per thread, design §9)."""
+from __future__ import annotations
+
+import pika
+from pika.exceptions import AMQPError
+
+RECOVERABLE = (AMQPError, OSError)
+
+
+def connect(url: str, name: str) -> pika.BlockingConnection:
+    params = pika.URLParameters(url)
+    params.heartbeat = 30
+    params.blocked_connection_timeout = 60
+    params.connection_attempts = 1
+    params.client_properties = {"connection_name": name}
+    return pika.BlockingConnection(params)
+
+
+class Backoff:
+    """Exponential reconnect delay, capped, so a broker restart is waited out rather than hammered."""
+
+    def __init__(self, first: float = 0.2, cap: float = 5.0):
+        self.first, self.cap, self.delay = first, cap, first
+
+    def next(self) -> float:
+        delay, self.delay = self.delay, min(self.delay * 2, self.cap)
+        return delay
+
+    def reset(self) -> None:
+        self.delay = self.first
+
+
+def close_quietly(connection) -> None:
+    try:
+        if connection is not None and connection.is_open:
+            connection.close()
+    except RECOVERABLE:
+        pass

@@ -1,0 +1,46 @@
+"""The one audit writer (S1, design §6): every change records who, what, why and when, hash-chained."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import select, text
+
+from .clock import iso
+from .db import is_postgres
+
+GENESIS = "0" * 64
+_PG_AUDIT_LOCK = 7_340_211  # one chain per database: serialise appends so two writers never share a prev_hash
+
+
+def entry_hash(prev_hash: str, actor: str, action: str, obj: str, before, after, reason, at: datetime) -> str:
+    payload = json.dumps([prev_hash, actor, action, obj, before, after, reason, iso(at)],
+                         ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(session, model, actor: str, action: str, obj: str, at: datetime,
+           before: dict | None = None, after: dict | None = None, reason: str | None = None):
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+    last = session.execute(select(model.hash).order_by(model.seq.desc()).limit(1)).scalar()
+    prev = last or GENESIS
+    row = model(actor=actor, action=action, object=obj, before=before, after=after, reason=reason,
+                at=at, prev_hash=prev, hash=entry_hash(prev, actor, action, obj, before, after, reason, at))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def verify_chain(session, model) -> tuple[bool, int, str | None]:
+    """Recompute every link; return (ok, entries checked, first problem)."""
+    prev = GENESIS
+    count = 0
+    for row in session.execute(select(model).order_by(model.seq)).scalars():
+        count += 1
+        expected = entry_hash(prev, row.actor, row.action, row.object, row.before, row.after, row.reason, row.at)
+        if row.prev_hash != prev or row.hash != expected:
+            return False, count, f"audit entry {row.seq} does not match its chain"
+        prev = row.hash
+    return True, count, None

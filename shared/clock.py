@@ -1,0 +1,42 @@
+"""The one clock: store UTC, show Asia/Shanghai. Injectable so tests can fix "now"."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+    def today_local(self, tz: ZoneInfo = SHANGHAI) -> date:
+        """The calendar day in China: deadlines and visit dates are local days."""
+        return self.now().astimezone(tz).date()
+
+
+class FixedClock(Clock):
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def utc(dt: datetime) -> datetime:
+    """SQLite hands back naive datetimes; everything stored is UTC, so say so."""
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def iso(dt: datetime) -> str:
+    return utc(dt).isoformat().replace("+00:00", "Z")
+
+
+def local_display(dt: datetime, tz: ZoneInfo = SHANGHAI) -> str:
+    return utc(dt).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def chinese_date(d: date) -> str:
+    """Dates on documents use Arabic numerals without leading zeros (GB/T 9704)."""
+    return f"{d.year}年{d.month}月{d.day}日"

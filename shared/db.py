@@ -1,0 +1,107 @@
+"""Database plumbing written once: engine options, the messaging/audit tables every service has.
+
+Each service declares its own `Base` and binds these mixins to it, so each keeps its own database
+(design §1: services never read each other's tables) while outbox/inbox/audit behave identically.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(DateTime):
+    """Timezone-aware on PostgreSQL; SQLite returns naive values that are UTC by convention."""
+
+    def __init__(self):
+        super().__init__(timezone=True)
+
+
+class OutboxMixin:
+    """Design §3.1: events are rows written in the same transaction as the state change."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    event_type: Mapped[str] = mapped_column(String(120))
+    routing_key: Mapped[str] = mapped_column(String(200))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+
+
+class InboxMixin:
+    """Design §3.3: one row per (queue, event id) processed, committed with the handler's effects."""
+
+    __tablename__ = "inbox"
+    queue: Mapped[str] = mapped_column(String(200), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DeadLetterMixin:
+    """Embedded mode's `<queue>.dead`: a message that kept failing, kept for an operator to replay."""
+
+    __tablename__ = "dead_letter"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    queue: Mapped[str] = mapped_column(String(200), index=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AuditMixin:
+    """S1 / design §6: who, what, why, when — chained by hashes so a silent edit breaks the chain."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(100))
+    object: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+def messaging_models(base: type[DeclarativeBase]) -> dict[str, type]:
+    """Bind the shared tables to one service's declarative base."""
+    return {
+        "Outbox": type("Outbox", (OutboxMixin, base), {"__table_args__": (Index("ix_outbox_pending", "published_at", "seq"),)}),
+        "Inbox": type("Inbox", (InboxMixin, base), {}),
+        "DeadLetter": type("DeadLetter", (DeadLetterMixin, base), {}),
+        "AuditEntry": type("AuditEntry", (AuditMixin, base), {}),
+    }
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets the embedded bus thread and HTTP threads share one SQLite file without lock errors."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def make_db(base: type[DeclarativeBase]) -> SQLAlchemy:
+    return SQLAlchemy(model_class=base, session_options={"expire_on_commit": False})
+
+
+def is_postgres(session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

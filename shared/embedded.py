@@ -1,0 +1,116 @@
+"""Embedded transport (design §3.7): the same outbox rows, delivered in-process to the same handlers
+through the same inbox. Only the transport differs from distributed mode.
+
+A row is marked published once every queue bound to its routing key has processed it or dead-lettered it.
+A handler that keeps failing goes to the consumer's `dead_letter` table after the delivery limit, as it would
+go to `<queue>.dead` on the broker.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+
+from sqlalchemy import select
+
+from . import events
+from .runtime import ServiceRuntime
+from .topology import topic_matches
+
+log = logging.getLogger(__name__)
+
+
+class EmbeddedBus:
+    def __init__(self, runtimes: list[ServiceRuntime], delivery_limit: int = 5, poll_seconds: float = 0.5):
+        self.runtimes = runtimes
+        self.delivery_limit = delivery_limit
+        self.poll_seconds = poll_seconds
+        self._wakeup = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._failures: dict[tuple[str, str], int] = {}
+        self._thread: threading.Thread | None = None
+        for runtime in runtimes:
+            runtime.listeners.append(self._wakeup.set)
+
+    def bindings(self, routing_key: str) -> list[tuple[ServiceRuntime, str]]:
+        return [(rt, queue) for rt in self.runtimes for queue, event in rt.queues().items()
+                if topic_matches(event, routing_key)]
+
+    def drain(self, max_rounds: int = 1000) -> int:
+        """Deliver until no outbox has anything pending; returns the number of rows delivered."""
+        total = 0
+        with self._lock:
+            for _ in range(max_rounds):
+                moved = sum(self._drain_one(rt) for rt in self.runtimes)
+                total += moved
+                if not moved and not self._failures:
+                    break
+        return total
+
+    def _drain_one(self, producer: ServiceRuntime) -> int:
+        outbox = producer.models["Outbox"]
+        with producer.app.app_context():
+            session = producer.db.session
+            rows = session.execute(select(outbox).where(outbox.published_at.is_(None))
+                                   .order_by(outbox.seq).limit(200)).scalars().all()
+            done = 0
+            for row in rows:
+                if not self._deliver_everywhere(row):
+                    break  # keep order: a row that will be retried holds back the rows after it
+                row.published_at = producer.clock.now()
+                session.commit()
+                done += 1
+            return done
+
+    def _deliver_everywhere(self, row) -> bool:
+        try:
+            event = events.parse(row.body)
+        except ValueError as exc:
+            log.error("embedded: poison outbox row %s: %s", row.event_id, exc)
+            return True
+        settled = True
+        for consumer, queue in self.bindings(row.routing_key):
+            settled &= self._deliver(consumer, queue, event, row.body)
+        return settled
+
+    def _deliver(self, consumer: ServiceRuntime, queue: str, event, body: bytes) -> bool:
+        key = (queue, event.id)
+        try:
+            consumer.deliver(queue, event)
+        except Exception:
+            attempts = self._failures.get(key, 0) + 1
+            self._failures[key] = attempts
+            log.exception("embedded: %s failed on %s (attempt %d)", queue, event.id, attempts)
+            if attempts < self.delivery_limit:
+                return False
+            self._dead_letter(consumer, queue, event, body, attempts, traceback.format_exc())
+        self._failures.pop(key, None)
+        return True
+
+    def _dead_letter(self, consumer: ServiceRuntime, queue: str, event, body: bytes, attempts: int, error: str):
+        dead = consumer.models["DeadLetter"]
+        with consumer.app.app_context():
+            consumer.db.session.add(dead(queue=queue, event_id=event.id, body=body, error=error[-4000:],
+                                         attempts=attempts, created_at=consumer.clock.now()))
+            consumer.db.session.commit()
+        log.error("embedded: %s dead-lettered %s after %d attempts", queue, event.id, attempts)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="embedded-bus", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wakeup.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wakeup.wait(self.poll_seconds)
+            self._wakeup.clear()
+            try:
+                self.drain()
+            except Exception:
+                log.exception("embedded bus: drain failed; retrying")

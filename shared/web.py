@@ -1,0 +1,119 @@
+"""The Flask side every service shares: the app factory skeleton, error handlers, health probes.
+
+Every service serves its routes under its own prefix (`/intake/…`), in both modes, so paths are identical
+whether the four run in one process or four.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Blueprint, Flask, jsonify
+from flask_smorest import Api
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+
+from . import amqp
+from .clock import Clock
+from .config import PROJECT_ROOT, Settings
+from .db import engine_options
+from .errors import HTTP_MESSAGES, DomainError, error_response, flatten_fields
+from .runtime import ServiceRuntime
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+class ServiceApi(Api):
+    """flask-smorest, but answering every HTTP error in the project's one Chinese error format."""
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        fields = flatten_fields(data.get("messages") or data.get("errors") or {})
+        status = error.code or 500
+        message = data.get("message") or HTTP_MESSAGES.get(status, "请求失败")
+        if fields.get("_schema") == ["Invalid JSON body."]:  # webargs' words for an undecodable body
+            message, fields = "请求体不是有效的 JSON", {}
+        return error_response(status, _code_for(status), message, fields)
+
+
+def _code_for(status: int) -> str:
+    return {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+            409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}.get(status, "error")
+
+
+def create_service_app(name: str, settings: Settings, db, models: dict, blueprints, handlers: dict,
+                       clock: Clock | None = None, token_resolvers=(), deps: dict | None = None) -> Flask:
+    app = Flask(f"jointinspect.{name}", template_folder=str(PROJECT_ROOT / "templates"), static_folder=None)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings.database_url),
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        API_TITLE=f"jointinspect {name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=f"/{name}/docs", OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.json.ensure_ascii = False
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    api = ServiceApi(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    runtime = ServiceRuntime(name=name, app=app, db=db, models=models, handlers=dict(handlers),
+                             settings=settings, clock=clock or Clock(), deps=dict(deps or {}))
+    app.extensions["jointinspect"] = runtime
+    app.extensions["jointinspect.token_resolvers"] = list(token_resolvers)
+    app.register_blueprint(health_blueprint(name))
+    app.register_error_handler(DomainError, lambda e: error_response(e.status, e.code, e.message, e.fields))
+    return app
+
+
+def runtime_of(app: Flask) -> ServiceRuntime:
+    return app.extensions["jointinspect"]
+
+
+def health_blueprint(name: str) -> Blueprint:
+    blueprint = Blueprint(f"{name}_health", __name__, url_prefix=f"/{name}")
+    broker_checked: dict[str, float] = {}
+
+    @blueprint.get("/healthz")
+    def healthz():
+        """Liveness: the process answers."""
+        return jsonify(status="ok", service=name)
+
+    @blueprint.get("/readyz")
+    def readyz():
+        """Readiness: the database answers and, in distributed mode, the broker accepts a connection."""
+        from flask import current_app
+        runtime = runtime_of(current_app)
+        checks = {"database": _check_database(runtime)}
+        if runtime.settings.distributed:
+            checks["broker"] = _check_broker(runtime, broker_checked)
+        ready = all(value == "ok" for value in checks.values())
+        body = {"status": "ready" if ready else "not_ready", "service": name, "checks": checks}
+        if not ready:
+            body["message"] = "服务未就绪：" + "，".join(k for k, v in checks.items() if v != "ok") + " 不可用"
+        return jsonify(body), 200 if ready else 503
+
+    return blueprint
+
+
+def _check_database(runtime: ServiceRuntime) -> str:
+    try:
+        runtime.db.session.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as exc:  # any driver error means not ready
+        log.warning("readyz: database check failed: %s", exc)
+        return "unavailable"
+
+
+def _check_broker(runtime: ServiceRuntime, cache: dict[str, float]) -> str:
+    if time.monotonic() - cache.get("ok_at", -1e9) < 5:
+        return "ok"
+    try:
+        amqp.close_quietly(amqp.connect(runtime.settings.amqp_url, f"{runtime.name}-readyz"))
+        cache["ok_at"] = time.monotonic()
+        return "ok"
+    except amqp.RECOVERABLE as exc:
+        log.warning("readyz: broker check failed: %s", exc)
+        return "unavailable"

@@ -1,0 +1,129 @@
+"""Distributed mode end to end: each service's HTTP app and worker as separate OS processes, on real
+RabbitMQ and PostgreSQL, with a partner agency's plain pika consumer bound to its own routing key."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import types
+import urllib.request
+
+import pika
+import pytest
+from cloudevents.core.formats.json import JSONFormat
+
+from shared.config import PROJECT_ROOT, SERVICES, load_settings
+from tests.conftest import today, wait_for
+from tests.flow import THREE_DEPARTMENTS, UrlHttp, assert_public_draw_record, run_joint_visit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def cluster(pg_env, amqp_url, tmp_path):
+    env = {**os.environ, **pg_env, "AMQP_URL": amqp_url, "SECRET_KEY": "e2e-secret", "DELIVERY_LIMIT": "3",
+           "JOINTINSPECT_VAR": str(tmp_path / "var"), "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+           "LOG_LEVEL": "WARNING"}
+    env.pop("DATABASE_URL", None)
+    ports = {name: _free_port() for name in SERVICES}
+    exe = [sys.executable, "-m", "services.cli"]
+    processes = []
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for name in SERVICES:
+        for role, args in (("serve", ["--bind", f"127.0.0.1:{ports[name]}", "--workers", "1"]), ("worker", [])):
+            log = open(logs / f"{name}-{role}.log", "wb")
+            processes.append(subprocess.Popen([*exe, role, name, *args], env=env, cwd=PROJECT_ROOT,
+                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+    bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    try:
+        for name in SERVICES:
+            wait_for(lambda n=name: _ready(f"{bases[n]}/{n}/readyz"), timeout=60, message=f"{name} ready")
+        yield types.SimpleNamespace(env=env, bases=bases, amqp_url=amqp_url, processes=processes, logs=logs)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _seed(cluster) -> dict:
+    """Reference data goes straight into the services' own PostgreSQL databases, as an operator would load it."""
+    from services import registry
+    from services.demo import seed_reference
+    apps = {name: registry.create(name, load_settings(name, cluster.env)) for name in ("intake", "draw")}
+    return seed_reference(types.SimpleNamespace(apps=apps), today())
+
+
+def _partner_queue(amqp_url: str, dept: str) -> tuple[pika.BlockingConnection, str]:
+    """What a partner agency does (README): its own durable queue bound to its routing key."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    channel.exchange_declare("jointinspect", exchange_type="topic", durable=True)
+    queue = f"partner.{dept.lower()}.results"
+    channel.queue_declare(queue, durable=True)
+    channel.queue_bind(queue, "jointinspect", routing_key=f"result.published.{dept}")
+    return connection, queue
+
+
+def test_distributed_flow_reaches_the_partner_agency(cluster):
+    info = _seed(cluster)
+    connection, queue = _partner_queue(cluster.amqp_url, "SCJG")
+    channel = connection.channel()
+    http = UrlHttp(cluster.bases)
+    visit = run_joint_visit(http, info, lambda check, what: wait_for(check, timeout=60, interval=0.2, message=what),
+                            today())
+    assert_public_draw_record(visit["draw"])
+    received = []
+
+    def got_one():
+        method, properties, body = channel.basic_get(queue, auto_ack=True)
+        if method:
+            received.append((properties, body))
+        return received
+
+    wait_for(got_one, timeout=30, interval=0.1, message="the partner's result message")
+    properties, body = received[0]
+    event = JSONFormat().read(None, body)
+    assert properties.content_type == "application/cloudevents+json"
+    assert properties.message_id == event.get_id() and properties.delivery_mode == 2
+    assert properties.type == event.get_type() == "cn.gov.jointinspect.result.published.v1"
+    assert event.get_subject() == visit["inspection_id"]
+    data = event.get_data()
+    assert data["department"] == "SCJG"
+    assert [item["code"] for item in data["items"]] == THREE_DEPARTMENTS["SCJG"]
+    assert data["items"][0]["outcome"] == "发现问题"
+    # exactly one: nothing else (no other department's result, no duplicate) reaches this queue
+    wait_for(lambda: _all_outboxes_sent(cluster), timeout=30, message="every outbox drained")
+    assert channel.basic_get(queue, auto_ack=True)[0] is None
+    connection.close()
+
+
+def _all_outboxes_sent(cluster) -> bool:
+    import psycopg
+    for name in SERVICES:
+        url = cluster.env[f"{name.upper()}_DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url) as conn:
+            if conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]:
+                return False
+    return True

@@ -1,0 +1,102 @@
+"""Embedded mode end to end: one process, SQLite, events through the in-process bus (design §3.7)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from cloudevents.core.formats.json import JSONFormat
+
+from tests.flow import THREE_DEPARTMENTS, WsgiHttp, assert_public_draw_record, run_joint_visit
+
+pytestmark = pytest.mark.e2e
+
+
+def _outbox(system, service: str):
+    runtime = system.runtime(service)
+    outbox = runtime.models["Outbox"]
+    with runtime.app.app_context():
+        return runtime.db.session.query(outbox).order_by(outbox.seq).all()
+
+
+@pytest.fixture
+def visit(system, reference):
+    http = WsgiHttp(system.wsgi)
+
+    def settle(check, what):
+        system.bus.drain()
+        value = check()
+        assert value, f"{what} did not happen after the bus drained"
+        return value
+
+    today = system.runtime("intake").clock.today_local()
+    return run_joint_visit(http, reference, settle, today) | {"http": http}
+
+
+def test_one_visit_flows_from_tasks_to_published_results(system, visit):
+    """N5/S12: three departments' tasks become one visit, one draw, one letter, one result."""
+    system.bus.drain()
+    ready = [row for row in _outbox(system, "intake") if row.routing_key == "inspection.ready"]
+    assert len(ready) == 1
+    assert_public_draw_record(visit["draw"])
+    assert visit["draw"]["count"] == 2
+    letters = [row.routing_key for row in _outbox(system, "letters")]
+    assert sorted(letters) == sorted(f"letter.issued.{d}" for d in THREE_DEPARTMENTS)
+    assert all(row.published_at is not None for s in ("intake", "draw", "letters", "results")
+               for row in _outbox(system, s)), "every outbox row was delivered in-process"
+
+
+def test_each_department_receives_exactly_its_own_items(system, visit):
+    """N5 mutual recognition: result.published.<dept> carries that department's items and no other's."""
+    system.bus.drain()
+    rows = [row for row in _outbox(system, "results") if row.routing_key.startswith("result.published.")]
+    assert sorted(row.routing_key for row in rows) == sorted(f"result.published.{d}" for d in THREE_DEPARTMENTS)
+    for row in rows:
+        event = JSONFormat().read(None, row.body)  # valid CloudEvents 1.0, parsed by the SDK
+        dept = row.routing_key.rsplit(".", 1)[1]
+        assert event.get_type() == "cn.gov.jointinspect.result.published.v1"
+        assert event.get_source() == "/jointinspect/results"
+        assert event.get_subject() == visit["inspection_id"]
+        assert [item["code"] for item in event.get_data()["items"]] == THREE_DEPARTMENTS[dept]
+        assert event.get_data()["summary"]["departments"] == list(THREE_DEPARTMENTS)
+
+
+def test_a_submitted_result_cannot_be_submitted_again(system, visit):
+    """S8: entered results cannot be modified — a second submission is a 409 with a Chinese message."""
+    status, body = visit["http"].call("POST", f"/results/api/v1/inspections/{visit['inspection_id']}/results",
+                                      visit["inspector_token"], {"visit_date": visit["result"]["visit_date"],
+                                                                 "category": "未发现问题", "items": visit["answers"]})
+    assert status == 409
+    assert "不得修改" in body["error"]["message"]
+
+
+def test_the_letter_is_verifiable_by_anyone(system, visit):
+    code = visit["documents"][0]["verification_code"]
+    status, body = visit["http"].call("GET", f"/letters/verify/{code}?format=json")
+    assert status == 200 and body["genuine"] and body["current"]
+    assert {p["name"] for p in body["inspectors"]} == {p["name"] for p in visit["draw"]["inspectors"]}
+    status, page = visit["http"].call("GET", f"/letters/verify/{code}", raw=True)
+    assert status == 200 and "真实有效" in page.decode()
+    status, _ = visit["http"].call("GET", "/letters/verify/FAKE-CODE-0000?format=json")
+    assert status == 404
+
+
+def test_draw_verification_endpoint_recomputes_the_selection(system, visit):
+    status, body = visit["http"].call("GET", f"/draw/api/v1/draws/{visit['draw']['id']}/verify")
+    assert status == 200 and body["verified"] is True, body
+
+
+def test_the_audit_chains_are_intact_after_the_flow(system, visit):
+    from shared.audit import verify_chain
+    for name in ("intake", "draw", "letters", "results"):
+        runtime = system.runtime(name)
+        with runtime.app.app_context():
+            ok, count, problem = verify_chain(runtime.db.session, runtime.models["AuditEntry"])
+        assert ok and count > 0, (name, problem)
+
+
+def test_outbox_bodies_are_structured_cloudevents(system, visit):
+    for name in ("intake", "draw", "letters", "results"):
+        for row in _outbox(system, name):
+            body = json.loads(row.body)
+            assert body["specversion"] == "1.0" and body["datacontenttype"] == "application/json"
+            assert body["source"] == f"/jointinspect/{name}" and body["time"].endswith("Z") or "+00:00" in body["time"]

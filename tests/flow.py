@@ -1,0 +1,123 @@
+"""One whole joint visit driven through the public HTTP API — the same steps for embedded and distributed
+mode, so both modes are proven by one piece of test code."""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from shared import rfc3797
+
+THREE_DEPARTMENTS = {"SCJG": ["SCJG-01", "SCJG-03"], "STHJ": ["STHJ-01", "STHJ-02"], "YJGL": ["YJGL-01"]}
+PASSWORD = "jointinspect"
+
+
+class WsgiHttp:
+    """HTTP through the combined embedded WSGI app."""
+
+    def __init__(self, wsgi):
+        from werkzeug.test import Client
+        self.client = Client(wsgi)
+
+    def call(self, method: str, path: str, token: str | None = None, body=None, raw: bool = False):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = self.client.open(path, method=method, headers=headers, json=body)
+        data = response.get_data()
+        return response.status_code, (data if raw else (json.loads(data) if data else None))
+
+
+class UrlHttp:
+    """HTTP over real sockets to separate service processes: prefix → base URL."""
+
+    def __init__(self, bases: dict[str, str]):
+        self.bases = bases
+
+    def call(self, method: str, path: str, token: str | None = None, body=None, raw: bool = False):
+        base = self.bases[path.lstrip("/").split("/", 1)[0]]
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, payload = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, payload = error.code, error.read()
+        return status, (payload if raw else (json.loads(payload) if payload else None))
+
+
+def ok(result, expected=(200, 201)):
+    status, body = result
+    assert status in expected, f"HTTP {status}: {body}"
+    return body
+
+
+def login(http, username: str) -> str:
+    return ok(http.call("POST", "/draw/api/v1/auth/login", body={"username": username, "password": PASSWORD}))["token"]
+
+
+def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> dict:
+    """Plan → three departments' tasks → one visit → dispatch → draw → letter → result."""
+    clerk = login(http, "clerk01")
+    tokens = {d["code"]: d["token"] for d in info["departments"]}
+    plan = ok(http.call("POST", "/intake/api/v1/plans", clerk, {
+        "number": f"〔{today.year}〕9号", "name": "端到端测试计划", "module": "部门联合", "lead_department": "SCJG",
+        "partners": ["STHJ", "YJGL"], "period_start": (today - timedelta(days=3)).isoformat(),
+        "period_end": (today + timedelta(days=3)).isoformat(), "intake_deadline": today.isoformat()}))
+    company = info["companies"][company_index]
+    inspections = set()
+    for dept, items in THREE_DEPARTMENTS.items():
+        task = ok(http.call("POST", "/intake/api/v1/joint-tasks", tokens[dept], {
+            "plan_id": plan["id"], "external_id": f"E2E-{dept}", "company": company, "items": items}))
+        inspections.add(task["inspection_id"])
+    assert len(inspections) == 1, "three departments' tasks must merge into one visit (N5)"
+    inspection_id = inspections.pop()
+    dispatched = ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", tokens["SCJG"]))
+    assert dispatched["dispatched"] == [inspection_id]
+
+    def draw_done():
+        items = ok(http.call("GET", "/draw/api/v1/draws?per_page=200", clerk))["items"]
+        return next((d for d in items if d["inspection_id"] == inspection_id), None)
+
+    draw = settle(draw_done, "the inspector draw")
+    record = ok(http.call("GET", f"/draw/api/v1/draws/{draw['id']}"))
+
+    def letter_done():
+        status, body = http.call("GET", f"/letters/api/v1/documents?inspection={inspection_id}", clerk)
+        return body["items"] if status == 200 and body["items"] else None
+
+    documents = settle(letter_done, "the joint inspection letter")
+    status, pdf = http.call("GET", f"/letters/api/v1/documents/{documents[0]['id']}/pdf", clerk, raw=True)
+    assert status == 200 and pdf.startswith(b"%PDF")
+    inspector = next(p for p in info["inspectors"] if p["id"] == record["selected"][0])
+    inspector_token = login(http, inspector["username"])
+    answers = [{"item_code": code, "outcome": "未发现问题"} for items in THREE_DEPARTMENTS.values() for code in items]
+    answers[0] = {"item_code": "SCJG-01", "outcome": "发现问题", "findings": "登记住所与实际经营地不一致",
+                  "measures": "责令限期改正"}
+
+    def result_accepted():
+        status, body = http.call("POST", f"/results/api/v1/inspections/{inspection_id}/results", inspector_token,
+                                 {"visit_date": today.isoformat(), "category": "发现问题待后续处理",
+                                  "items": answers})
+        if status == 404:
+            return None  # results has not yet seen the assignment
+        assert status == 201, f"HTTP {status}: {body}"
+        return body
+
+    result = settle(result_accepted, "the result to be accepted")
+    return {"plan": plan, "inspection_id": inspection_id, "draw": record, "documents": documents,
+            "result": result, "pdf": pdf, "inspector_token": inspector_token, "answers": answers,
+            "clerk": clerk}
+
+
+def assert_public_draw_record(record: dict) -> None:
+    """⚑ design §4 fields, and anyone recomputing RFC 3797 from `sources` and `pool` gets `selected`."""
+    for field in ("algorithm", "sources", "key", "pool", "pool_hash", "excluded", "count", "selected",
+                  "commitment", "created_at", "operator"):
+        assert field in record, field
+    assert record["key"] == rfc3797.make_key(record["sources"])
+    assert rfc3797.select(record["pool"], record["count"], record["key"], record["algorithm"]) == record["selected"]
+    assert record["pool"] == sorted(record["pool"])

@@ -1,0 +1,97 @@
+"""The embedded transport (design §3.7): same outbox rows, same handlers, same inbox; dead letters after
+the delivery limit."""
+from __future__ import annotations
+
+import pytest
+
+from shared import events, topology
+from shared.uow import UnitOfWork
+
+pytestmark = pytest.mark.unit
+
+
+def _emit_assigned(system, inspection_id="insp-x") -> str:
+    """Put one `inspectors.assigned` row in draw's outbox, as the draw handler would."""
+    runtime = system.runtime("draw")
+    with runtime.app.app_context():
+        uow = UnitOfWork(runtime)
+        event_id = uow.emit("inspectors.assigned", assigned_payload(inspection_id), subject=inspection_id)
+        uow.commit()
+    return event_id
+
+
+def assigned_payload(inspection_id: str) -> dict:
+    item = {"code": "STHJ-01", "department": "STHJ", "name": "污染源日常环境监管", "basis": "《环境保护法》",
+            "method": "现场", "key_points": "", "target": "", "class": "一般"}
+    inspection = {"inspection_id": inspection_id, "plan": {"id": "p", "number": "〔2026〕1号", "name": "计划",
+                                                           "module": "部门联合"},
+                  "company": {"uscc": "914403001922038216", "name": "青岛测试化工有限公司", "address": "长江路1号"},
+                  "window": {"start": "2026-12-01", "end": "2026-12-05"}, "lead_department": "STHJ",
+                  "departments": [{"code": "STHJ", "name": "青岛市生态环境局西海岸新区分局", "lead": True,
+                                   "task_ids": [], "items": [item]}]}
+    return {"inspection_id": inspection_id, "draw_id": "d", "inspection": inspection, "inspectors": [
+        {"id": f"INS-00{n}", "name": name, "certificate_no": f"3702{n}", "department": "STHJ",
+         "department_name": "青岛市生态环境局西海岸新区分局", "unit": "第一中队"}
+        for n, name in ((1, "王建国"), (2, "李海燕"))]}
+
+
+def _rows(system, service, model_name, **filters):
+    runtime = system.runtime(service)
+    with runtime.app.app_context():
+        return runtime.db.session.query(runtime.models[model_name]).filter_by(**filters).all()
+
+
+def test_topic_matching_follows_amqp_rules():
+    assert topology.topic_matches("result.published.*", "result.published.SCJG")
+    assert topology.topic_matches("*.SCJG", "task.SCJG")
+    assert not topology.topic_matches("*.SCJG", "result.published.SCJG")
+    assert topology.topic_matches("#.SCJG", "result.published.SCJG")
+    assert not topology.topic_matches("inspection.ready", "inspection.ready.x")
+
+
+def test_a_redelivered_event_has_no_second_effect(system):
+    """Design §3.3: delivering the same event id to the same queue twice changes nothing the second time."""
+    from services.results.adapters.db import Assignment
+    _emit_assigned(system)
+    system.bus.drain()
+    results = system.runtime("results")
+    row = _rows(system, "draw", "Outbox")[0]
+    outcome = results.deliver("results.inspectors.assigned", events.parse(row.body))
+    assert outcome.value == "duplicate"
+    with results.app.app_context():
+        assert results.db.session.query(Assignment).count() == 1
+
+
+def test_a_failing_handler_is_dead_lettered_after_the_limit_and_others_still_get_the_event(system):
+    attempts = []
+
+    def always_fails(event, uow):
+        attempts.append(event.id)
+        raise RuntimeError("handler bug")
+
+    system.runtime("results").handlers["inspectors.assigned"] = always_fails
+    event_id = _emit_assigned(system)
+    system.bus.drain()
+    assert len(attempts) == 3  # DELIVERY_LIMIT=3 in the test settings
+    dead = _rows(system, "results", "DeadLetter", queue="results.inspectors.assigned")
+    assert [d.event_id for d in dead] == [event_id] and "handler bug" in dead[0].error
+    assert _rows(system, "letters", "Inbox", event_id=event_id), "letters still processed it"
+    assert all(row.published_at for row in _rows(system, "draw", "Outbox"))
+
+
+def test_a_failure_rolls_back_the_handlers_partial_writes(system):
+    """Effects and the inbox row commit together: a handler that fails half-way leaves nothing behind."""
+    from services.results.adapters.db import Assignment
+    from services.results.handlers import record_assignment
+
+    def fails_after_writing(event, uow):
+        record_assignment(event, uow)
+        uow.session.flush()
+        raise RuntimeError("crash after the write")
+
+    system.runtime("results").handlers["inspectors.assigned"] = fails_after_writing
+    _emit_assigned(system)
+    system.bus.drain()
+    assert _rows(system, "results", "Inbox") == []
+    with system.runtime("results").app.app_context():
+        assert system.runtime("results").db.session.query(Assignment).count() == 0
