@@ -32,12 +32,23 @@ def landing_app() -> Flask:
     return app
 
 
+def dispose(app: Flask) -> None:
+    with app.app_context():
+        runtime_of(app).db.engine.dispose()
+
+
 class EmbeddedSystem:
     def __init__(self, env: dict | None = None, clock=None):
         self.apps = {name: registry.build(name, load_settings(name, env), clock=clock) for name in SERVICES}
         first = load_settings("intake", env)
         self.bus = EmbeddedBus([runtime_of(app) for app in self.apps.values()], delivery_limit=first.delivery_limit)
         self.wsgi = PrefixDispatcher(self.apps, landing_app())
+
+    def close(self) -> None:
+        """Stop the bus and close every database connection pool."""
+        self.bus.stop()
+        for app in self.apps.values():
+            dispose(app)
 
     def runtime(self, name: str):
         return runtime_of(self.apps[name])

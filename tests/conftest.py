@@ -35,7 +35,9 @@ def embedded_env(tmp_path):
 @pytest.fixture
 def system(embedded_env):
     from services.embedded import EmbeddedSystem
-    return EmbeddedSystem(embedded_env)
+    system = EmbeddedSystem(embedded_env)
+    yield system
+    system.close()
 
 
 @pytest.fixture

@@ -48,9 +48,9 @@ def cluster(pg_env, amqp_url, tmp_path):
     logs.mkdir()
     for name in SERVICES:
         for role, args in (("serve", ["--bind", f"127.0.0.1:{ports[name]}", "--workers", "1"]), ("worker", [])):
-            log = open(logs / f"{name}-{role}.log", "wb")
-            processes.append(subprocess.Popen([*exe, role, name, *args], env=env, cwd=PROJECT_ROOT,
-                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+            with open(logs / f"{name}-{role}.log", "wb") as log:  # the child keeps its own descriptor
+                processes.append(subprocess.Popen([*exe, role, name, *args], env=env, cwd=PROJECT_ROOT,
+                                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
     bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         for name in SERVICES:
@@ -71,8 +71,13 @@ def _seed(cluster) -> dict:
     """Reference data goes straight into the services' own PostgreSQL databases, as an operator would load it."""
     from services import registry
     from services.demo import seed_reference
+    from services.embedded import dispose
     apps = {name: registry.create(name, load_settings(name, cluster.env)) for name in ("intake", "draw")}
-    return seed_reference(types.SimpleNamespace(apps=apps), today())
+    try:
+        return seed_reference(types.SimpleNamespace(apps=apps), today())
+    finally:
+        for app in apps.values():
+            dispose(app)
 
 
 def _partner_queue(amqp_url: str, dept: str) -> tuple[pika.BlockingConnection, str]:
