@@ -24,6 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for chatty in ("weasyprint", "fontTools", "alembic.runtime.migration", "pika"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)  # their INFO lines drown the service's own
     return args.func(args) or 0
 
 
@@ -71,6 +73,7 @@ def cmd_up(args) -> int:
     if settings.distributed:
         print("AMQP_URL 已设置：`up` 只运行嵌入模式，请使用 `serve`/`worker` 运行分布式模式。", file=sys.stderr)
         return 2
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")  # QR codes point at this server
     demo_file = settings.var_dir / "demo.json"
     if args.reset:
         for name in SERVICES:

@@ -72,6 +72,7 @@ def _seed_intake(system, catalog: dict) -> dict[str, str]:
 def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
     from .draw.adapters.db import Account, Inspector, db
     people = []
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # one shared demo password: hash it once, not 23 times
     with system.apps["draw"].app_context():
         for n in range(20):
             name = SURNAMES[n] + GIVEN[n]
@@ -83,13 +84,12 @@ def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
                                   on_duty=n != 18, phone=f"1380532{n:04d}")
             db.session.add(inspector)
             username = f"insp{n + 1:02d}"
-            db.session.add(Account(username=username, password_hash=generate_password_hash(DEMO_PASSWORD),
-                                   role="inspector", display_name=name, department_code="STHJ",
-                                   inspector_id=inspector.id))
+            db.session.add(Account(username=username, password_hash=password_hash, role="inspector",
+                                   display_name=name, department_code="STHJ", inspector_id=inspector.id))
             people.append({"id": inspector.id, "name": name, "username": username, "unit": inspector.unit})
         for username, role, display in (("clerk01", "clerk", "综合科 刘敏"), ("approver01", "approver", "分管负责人 孙强"),
                                         ("admin", "admin", "系统管理员")):
-            db.session.add(Account(username=username, password_hash=generate_password_hash(DEMO_PASSWORD), role=role,
+            db.session.add(Account(username=username, password_hash=password_hash, role=role,
                                    display_name=display, department_code="STHJ"))
         db.session.commit()
     return people

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from shared.auth import current_principal, require
+from shared.clock import iso
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.ids import new_id
 from shared.schemas import PageQuery, page_of
@@ -61,7 +62,7 @@ def get_joint_task(task_id):
 def task_view(task: JointTask) -> dict:
     return {"task_id": task.id, "inspection_id": task.inspection_id, "plan_id": task.plan_id,
             "department": task.department_code, "external_id": task.external_id, "items": task.items,
-            "status": task.status, "created_at": task.created_at.isoformat()}
+            "status": task.status, "created_at": iso(task.created_at)}
 
 
 @api.post("/plans")

@@ -1,0 +1,99 @@
+"""`jointinspect up` (what `make run` starts) brings the system up with demo data, and the curl lines it prints
+and the README's "Try it" block work as printed."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+from shared.config import PROJECT_ROOT
+from tests.conftest import wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def running(tmp_path):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("AMQP_URL", "DATABASE_URL", "PUBLIC_BASE_URL")}
+    env.update(JOINTINSPECT_VAR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
+    log = tmp_path / "up.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "services.cli", "up", "--port", str(port)], cwd=PROJECT_ROOT,
+                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/results/readyz"), timeout=120, message="jointinspect up")
+        yield port, env, log
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def _bash(script: str, env: dict) -> str:
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
+def test_the_printed_curl_lines_work(running):
+    port, env, log = running
+    printed = log.read_text(encoding="utf-8")
+    assert "已启动" in printed
+    block = printed.split("试一试：", 1)[1].split("按 Ctrl+C", 1)[0].replace("\\\n", " ")
+    commands = [line.strip() for line in block.splitlines() if line.strip().startswith("curl ")]
+    assert len(commands) == 2
+    verify = _bash(commands[0], env)
+    assert '"verified":true' in verify.replace(" ", "")
+    submitted = _bash(commands[1], env)
+    assert '"status":"accepted"' in submitted.replace(" ", "")
+
+
+def test_the_readme_try_it_block_works_as_printed(running):
+    port, env, _ = running
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Try it", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    block = block.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+    block = block.replace("J=.venv/bin/jointinspect", f'J="{sys.executable} -m services.cli"')
+    out = _bash(block, env)
+    assert '"status":"accepted"' in out.replace(" ", "")
+    assert '"verified":true' in out.replace(" ", "")
+    assert "INS-" in out
+
+
+def test_demo_data_shows_every_stage(running):
+    port, env, _ = running
+    info = _bash(f'"{sys.executable}" -m services.cli demo-info --json', env)
+    import json
+    data = json.loads(info)
+    assert {d["code"] for d in data["departments"]} >= {"SCJG", "STHJ"}
+    assert data["clerk_token"].startswith("ji1.")
+    base = f"http://127.0.0.1:{port}"
+    draws = json.loads(urllib.request.urlopen(f"{base}/draw/api/v1/draws").read())
+    assert draws["total"] >= 1
+    request = urllib.request.Request(f"{base}/letters/api/v1/documents?inspection={data['completed_inspection']}",
+                                     headers={"Authorization": f"Bearer {data['clerk_token']}"})
+    documents = json.loads(urllib.request.urlopen(request).read())["items"]
+    assert documents and documents[0]["number"].startswith("青环西联函〔")
+    request = urllib.request.Request(f"{base}/results/api/v1/inspections/{data['completed_inspection']}/results",
+                                     headers={"Authorization": f"Bearer {data['clerk_token']}"})
+    assert json.loads(urllib.request.urlopen(request).read())["items"][0]["status"] == "submitted"
