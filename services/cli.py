@@ -7,6 +7,7 @@
   jointinspect migrate [service…]    upgrade databases to the newest schema
   jointinspect draw verify <id>      re-verify a stored draw from its public record
   jointinspect audit verify <service> check the hash chain of a service's audit log
+  jointinspect dead-letters list|replay <service>   messages that kept failing
 """
 from __future__ import annotations
 
@@ -56,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     verify = draw_sub.add_parser("verify", help="re-verify a draw")
     verify.add_argument("draw_id")
     verify.set_defaults(func=cmd_draw_verify)
+    dead = sub.add_parser("dead-letters", help="messages that kept failing")
+    dead_sub = dead.add_subparsers(required=True, metavar="action")
+    for action, func in (("list", cmd_dead_list), ("replay", cmd_dead_replay)):
+        command = dead_sub.add_parser(action, help=f"{action} a service's dead letters")
+        command.add_argument("service", choices=SERVICES)
+        command.set_defaults(func=func)
     audit = sub.add_parser("audit", help="audit log")
     audit_sub = audit.add_subparsers(required=True, metavar="action")
     chain = audit_sub.add_parser("verify", help="verify a service's audit hash chain")
@@ -196,6 +203,35 @@ def cmd_draw_verify(args) -> int:
     for problem in problems:
         print(f"  - {problem}")
     return 0 if ok else 1
+
+
+def cmd_dead_list(args) -> int:
+    from shared import dead_letters
+    from shared.web import runtime_of
+
+    from . import registry
+    runtime = runtime_of(registry.create(args.service))
+    if runtime.settings.distributed:
+        for queue, depth in dead_letters.broker_depths(runtime, runtime.settings.amqp_url).items():
+            print(f"{queue}: {depth}")
+        return 0
+    for row in dead_letters.pending_embedded(runtime):
+        print(f"{row.queue} {row.event_id} 尝试 {row.attempts} 次：{row.error.strip().splitlines()[-1]}")
+    return 0
+
+
+def cmd_dead_replay(args) -> int:
+    from shared import dead_letters
+    from shared.web import runtime_of
+
+    from . import registry
+    runtime = runtime_of(registry.create(args.service))
+    if runtime.settings.distributed:
+        moved = sum(dead_letters.replay_broker(runtime.settings.amqp_url, q) for q in runtime.queues())
+    else:
+        moved = dead_letters.replay_embedded(runtime)
+    print(f"{args.service}: 已重新投递 {moved} 条消息")
+    return 0
 
 
 def cmd_audit_verify(args) -> int:

@@ -5,9 +5,11 @@ to distributed mode (`/intake/…` is `/intake/…` either way)."""
 from __future__ import annotations
 
 from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
 
 from shared.config import PROJECT_ROOT, SERVICES, load_settings
 from shared.embedded import EmbeddedBus
+from shared.errors import error_response
 from shared.web import runtime_of
 
 from . import registry
@@ -28,6 +30,10 @@ def landing_app() -> Flask:
     @app.get("/")
     def index():
         return render_template("index.html")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return error_response(error.code or 500, "not_found" if error.code == 404 else "error")
 
     return app
 

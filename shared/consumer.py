@@ -26,6 +26,7 @@ class Consumer:
         self.prefetch, self.delivery_limit = prefetch, delivery_limit
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{runtime.name}-handler")
         self.ready = threading.Event()
+        self.connections_opened = 0
 
     def run(self, stop: threading.Event) -> None:
         backoff = Backoff()
@@ -33,6 +34,7 @@ class Consumer:
             connection = None
             try:
                 connection = connect(self.amqp_url, f"{self.runtime.name}-consumer")
+                self.connections_opened += 1
                 channel = connection.channel()
                 events_consumed = list(self.runtime.handlers)
                 queues = declare_service(channel, self.runtime.name, events_consumed, self.delivery_limit)

@@ -210,3 +210,86 @@ def test_a_relay_facing_a_stopped_broker_publishes_everything_once_it_is_back(re
         stop.set()
         thread.join(10)
         proxy.close()
+
+
+def test_a_consumer_reconnects_after_the_broker_went_away(results_runtime, amqp_url):
+    """Design §3.5: connections recover after a broker restart; messages published meanwhile are consumed."""
+    from services.results.adapters.db import Assignment
+    vhost = amqp_url.rsplit("/", 1)[1]
+    proxy = FlakyBrokerProxy()
+    proxy.up.set()
+    consumer = Consumer(results_runtime, f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost}", delivery_limit=3)
+    stop = threading.Event()
+    thread = _run(consumer, stop)
+    try:
+        wait_for(consumer.ready.is_set, message="consumer ready")
+        proxy.down()
+        wait_for(lambda: not consumer.ready.is_set(), message="consumer notices the outage")
+        event_id, body = _assigned_event("after-outage")
+        _publish(amqp_url, "inspectors.assigned", body, event_id)  # straight to the broker, not via the proxy
+        proxy.up.set()
+        wait_for(lambda: _count(results_runtime, Assignment) == 1, timeout=30, message="processed after reconnect")
+        assert consumer.connections_opened >= 2
+    finally:
+        stop.set()
+        thread.join(10)
+        proxy.close()
+
+
+def test_a_long_handler_does_not_starve_heartbeats(results_runtime, amqp_url):
+    """Design §3.5 / §9: work runs in a worker thread, so a handler longer than two heartbeat intervals neither
+    drops the connection nor causes a redelivery."""
+    from services.results.handlers import record_assignment
+    calls = []
+
+    def slow(event, uow):
+        calls.append(event.id)
+        threading.Event().wait(5)  # long work, e.g. rendering a batch of letters
+        record_assignment(event, uow)
+
+    results_runtime.handlers["inspectors.assigned"] = slow
+    consumer = Consumer(results_runtime, amqp_url + "?heartbeat=2", delivery_limit=3)
+    stop = threading.Event()
+    thread = _run(consumer, stop)
+    try:
+        wait_for(consumer.ready.is_set, message="consumer ready")
+        event_id, body = _assigned_event("slow")
+        _publish(amqp_url, "inspectors.assigned", body, event_id)
+        wait_for(lambda: _queue_depth(amqp_url, "results.inspectors.assigned") == 0 and calls, timeout=30,
+                 message="acked")
+        wait_for(lambda: _count(results_runtime, results_runtime.models["Inbox"]) == 1, timeout=30, message="inbox")
+        assert consumer.connections_opened == 1 and calls == [event_id]
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(results_runtime, amqp_url):
+    """Design §3.4: visible to an operator, replayed by a command, processed exactly once."""
+    from services.results.adapters.db import Assignment
+    from services.results.handlers import record_assignment
+    from shared import dead_letters
+    broken = {"on": True}
+
+    def sometimes_fails(event, uow):
+        if broken["on"]:
+            raise RuntimeError("downstream not ready")
+        record_assignment(event, uow)
+
+    results_runtime.handlers["inspectors.assigned"] = sometimes_fails
+    consumer = Consumer(results_runtime, amqp_url, delivery_limit=2)
+    stop = threading.Event()
+    thread = _run(consumer, stop)
+    try:
+        wait_for(consumer.ready.is_set, message="consumer ready")
+        event_id, body = _assigned_event("replay-me")
+        _publish(amqp_url, "inspectors.assigned", body, event_id)
+        wait_for(lambda: _queue_depth(amqp_url, "results.inspectors.assigned.dead") == 1, message="dead letter")
+        assert dead_letters.broker_depths(results_runtime, amqp_url) == {"results.inspectors.assigned.dead": 1}
+        broken["on"] = False
+        assert dead_letters.replay_broker(amqp_url, "results.inspectors.assigned") == 1
+        wait_for(lambda: _count(results_runtime, Assignment) == 1, message="replayed and processed")
+        assert _queue_depth(amqp_url, "results.inspectors.assigned.dead") == 0
+    finally:
+        stop.set()
+        thread.join(10)

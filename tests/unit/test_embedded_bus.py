@@ -95,3 +95,19 @@ def test_a_failure_rolls_back_the_handlers_partial_writes(system):
     assert _rows(system, "results", "Inbox") == []
     with system.runtime("results").app.app_context():
         assert system.runtime("results").db.session.query(Assignment).count() == 0
+
+
+def test_embedded_dead_letters_can_be_replayed(system):
+    from services.results.adapters.db import Assignment
+    from services.results.handlers import record_assignment
+    from shared import dead_letters
+    results = system.runtime("results")
+    results.handlers["inspectors.assigned"] = lambda event, uow: (_ for _ in ()).throw(RuntimeError("not yet"))
+    _emit_assigned(system)
+    system.bus.drain()
+    assert len(dead_letters.pending_embedded(results)) == 1
+    results.handlers["inspectors.assigned"] = record_assignment
+    assert dead_letters.replay_embedded(results) == 1
+    assert dead_letters.pending_embedded(results) == []
+    with results.app.app_context():
+        assert results.db.session.query(Assignment).count() == 1

@@ -140,3 +140,9 @@ def test_health_and_readiness_answer_under_each_prefix(http):
 def test_openapi_is_served_for_intake(http):
     status, spec = http.call("GET", "/intake/docs/openapi.json")
     assert status == 200 and "/intake/api/v1/joint-tasks" in spec["paths"]
+
+
+def test_unknown_paths_answer_in_the_one_error_format(http):
+    for path in ("/nowhere", "/intake/api/v1/nowhere", "/letters/api/v1/documents/nope/pdf"):
+        status, body = http.call("GET", path)
+        assert status in (401, 404) and body["error"]["message"], path
