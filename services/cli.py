@@ -101,6 +101,7 @@ def cmd_up(args) -> int:
 
 def _print_welcome(base: str, info: dict) -> None:
     dept = info["departments"][0]
+    company = json.dumps(info["companies"][2], ensure_ascii=False)
     print(f"""
 联合双随机协同监管平台（嵌入模式）已启动：{base}
   首页                 {base}/
@@ -111,7 +112,7 @@ def _print_welcome(base: str, info: dict) -> None:
   curl -s {base}/draw/api/v1/draws/{info['draw_id']}/verify
   curl -s -X POST {base}/intake/api/v1/joint-tasks -H 'Authorization: Bearer {dept['token']}' \\
        -H 'Content-Type: application/json' \\
-       -d '{{"plan_id":"{info['open_plan']}","external_id":"TRY-1","company":{json.dumps(info['companies'][2], ensure_ascii=False)},"items":["SCJG-01"]}}'
+       -d '{{"plan_id":"{info['open_plan']}","external_id":"TRY-1","company":{company},"items":["SCJG-01"]}}'
 按 Ctrl+C 停止。""", flush=True)
 
 
@@ -136,7 +137,8 @@ def cmd_demo_info(args) -> int:
     for d in out["departments"]:
         print(f"部门 {d['code']} {d['name']}：令牌 {d['token']}")
     print(f"综合科登录：{out['clerk']['username']} / {out['clerk']['password']}")
-    print(f"检查人员登录：{out['inspector']['username']} / {out['inspector']['password']}（{out['inspector']['name']}）")
+    inspector = out["inspector"]
+    print(f"检查人员登录：{inspector['username']} / {inspector['password']}（{inspector['name']}）")
     print(f"综合科令牌（Bearer）：{clerk_token}")
     print(f"受理中的计划：{out['open_plan']}")
     return 0

@@ -87,8 +87,9 @@ def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
             db.session.add(Account(username=username, password_hash=password_hash, role="inspector",
                                    display_name=name, department_code="STHJ", inspector_id=inspector.id))
             people.append({"id": inspector.id, "name": name, "username": username, "unit": inspector.unit})
-        for username, role, display in (("clerk01", "clerk", "综合科 刘敏"), ("approver01", "approver", "分管负责人 孙强"),
-                                        ("admin", "admin", "系统管理员")):
+        staff = (("clerk01", "clerk", "综合科 刘敏"), ("approver01", "approver", "分管负责人 孙强"),
+                 ("admin", "admin", "系统管理员"))
+        for username, role, display in staff:
             db.session.add(Account(username=username, password_hash=password_hash, role=role,
                                    display_name=display, department_code="STHJ"))
         db.session.commit()
@@ -98,8 +99,9 @@ def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
 def _company(rng: random.Random, n: int) -> dict:
     word = COMPANY_WORDS[n % len(COMPANY_WORDS)]
     suffix = "有限公司" if n < len(COMPANY_WORDS) else "二分厂有限公司"
+    road = rng.choice(["长江西路", "江山中路", "珠江路", "前湾港路", "滨海大道"])
     return {"uscc": random_uscc(rng), "name": f"青岛{word}{suffix}",
-            "address": f"青岛西海岸新区{rng.choice(['长江西路', '江山中路', '珠江路', '前湾港路', '滨海大道'])}{rng.randrange(1, 900)}号"}
+            "address": f"青岛西海岸新区{road}{rng.randrange(1, 900)}号"}
 
 
 def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:

@@ -75,7 +75,8 @@ class AuditMixin:
 def messaging_models(base: type[DeclarativeBase]) -> dict[str, type]:
     """Bind the shared tables to one service's declarative base."""
     return {
-        "Outbox": type("Outbox", (OutboxMixin, base), {"__table_args__": (Index("ix_outbox_pending", "published_at", "seq"),)}),
+        "Outbox": type("Outbox", (OutboxMixin, base),
+                       {"__table_args__": (Index("ix_outbox_pending", "published_at", "seq"),)}),
         "Inbox": type("Inbox", (InboxMixin, base), {}),
         "DeadLetter": type("DeadLetter", (DeadLetterMixin, base), {}),
         "AuditEntry": type("AuditEntry", (AuditMixin, base), {}),
@@ -99,8 +100,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.close()
 
 
-def make_db(base: type[DeclarativeBase]) -> SQLAlchemy:
-    return SQLAlchemy(model_class=base, session_options={"expire_on_commit": False})
+def service_database() -> tuple[type[DeclarativeBase], SQLAlchemy, dict[str, type]]:
+    """A service's own declarative base, its flask-sqlalchemy handle and its messaging tables."""
+    base = type("Base", (DeclarativeBase,), {"__doc__": "Declarative base of one service's own database."})
+    return base, SQLAlchemy(model_class=base, session_options={"expire_on_commit": False}), messaging_models(base)
 
 
 def is_postgres(session) -> bool:

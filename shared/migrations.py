@@ -2,7 +2,8 @@
 `services/<service>/migrations`, and every process upgrades its database to head before it starts."""
 from __future__ import annotations
 
-from alembic import command, context
+import sqlalchemy as sa
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
@@ -44,3 +45,67 @@ def run_env(metadata) -> None:
             connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
             connection.commit()
     engine.dispose()
+
+
+def create_messaging_tables_v1() -> None:
+    """The outbox, inbox, dead-letter and audit tables every service has (shared/db.py), as of revision 0001 of
+    each service. Frozen: a later change to these tables gets its own function and its own revisions."""
+    op.create_table('audit_log',
+    sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('actor', sa.String(length=200), nullable=False),
+    sa.Column('action', sa.String(length=100), nullable=False),
+    sa.Column('object', sa.String(length=200), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('seq'),
+    sa.UniqueConstraint('hash')
+    )
+    op.create_table('dead_letter',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('queue', sa.String(length=200), nullable=False),
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('replayed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('dead_letter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dead_letter_queue'), ['queue'], unique=False)
+    op.create_table('inbox',
+    sa.Column('queue', sa.String(length=200), nullable=False),
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('queue', 'event_id')
+    )
+    op.create_table('outbox',
+    sa.Column('seq', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('event_id', sa.String(length=36), nullable=False),
+    sa.Column('event_type', sa.String(length=120), nullable=False),
+    sa.Column('routing_key', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('seq'),
+    sa.UniqueConstraint('event_id')
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_pending', ['published_at', 'seq'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_published_at'), ['published_at'], unique=False)
+
+
+def drop_messaging_tables_v1() -> None:
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_published_at'))
+        batch_op.drop_index('ix_outbox_pending')
+    op.drop_table('outbox')
+    op.drop_table('inbox')
+    with op.batch_alter_table('dead_letter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dead_letter_queue'))
+    op.drop_table('dead_letter')
+    op.drop_table('audit_log')

@@ -26,6 +26,23 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05, message: 
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    """True when `url` answers 200 — for waiting on a server process to come up."""
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def embedded_env(tmp_path):
     return {"JOINTINSPECT_VAR": str(tmp_path / "var"), "SECRET_KEY": "test-secret",

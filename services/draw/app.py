@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
 def prepare(app: Flask) -> None:
     """Start-up duty: seeds for the coming draws are committed (and their hashes public) before any pool."""
     from shared.web import runtime_of
+
     from . import commitments
     runtime = runtime_of(app)
     with app.app_context():

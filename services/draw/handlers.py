@@ -34,7 +34,8 @@ def draw_inspectors(event: Event, uow: UnitOfWork) -> None:
         return
     visit_start = date.fromisoformat(inspection["window"]["start"])
     visit_end = date.fromisoformat(inspection["window"]["end"])
-    inspectors = session.execute(select(Inspector).where(Inspector.department_code == policy.department)).scalars().all()
+    inspectors = session.execute(select(Inspector)
+                                 .where(Inspector.department_code == policy.department)).scalars().all()
     pool, excluded = split_pool([Candidate(i.id, i.on_duty, i.certificate_no, i.certificate_expiry)
                                  for i in inspectors], visit_end)
     if len(pool) < policy.team_size:

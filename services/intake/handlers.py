@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.ids import new_id
-from shared.uscc import validation_error
 from shared.uow import UnitOfWork
+from shared.uscc import validation_error
 
 from .adapters.db import Department, Inspection, Item, JointTask, Plan
 from .domain.visit import Window, order_departments, visit_window

@@ -4,35 +4,19 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import types
-import urllib.request
 
 import pika
 import pytest
 from cloudevents.core.formats.json import JSONFormat
 
 from shared.config import PROJECT_ROOT, SERVICES, load_settings
-from tests.conftest import today, wait_for
+from tests.conftest import answers, free_port, today, wait_for
 from tests.flow import THREE_DEPARTMENTS, UrlHttp, assert_public_draw_record, run_joint_visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _ready(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -41,7 +25,7 @@ def cluster(pg_env, amqp_url, tmp_path):
            "JOINTINSPECT_VAR": str(tmp_path / "var"), "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
            "LOG_LEVEL": "WARNING"}
     env.pop("DATABASE_URL", None)
-    ports = {name: _free_port() for name in SERVICES}
+    ports = {name: free_port() for name in SERVICES}
     exe = [sys.executable, "-m", "services.cli"]
     processes = []
     logs = tmp_path / "logs"
@@ -54,7 +38,7 @@ def cluster(pg_env, amqp_url, tmp_path):
     bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     try:
         for name in SERVICES:
-            wait_for(lambda n=name: _ready(f"{bases[n]}/{n}/readyz"), timeout=60, message=f"{name} ready")
+            wait_for(lambda n=name: answers(f"{bases[n]}/{n}/readyz"), timeout=60, message=f"{name} ready")
         yield types.SimpleNamespace(env=env, bases=bases, amqp_url=amqp_url, processes=processes, logs=logs)
     finally:
         for process in processes:

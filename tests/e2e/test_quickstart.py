@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -12,28 +11,14 @@ import urllib.request
 import pytest
 
 from shared.config import PROJECT_ROOT
-from tests.conftest import wait_for
+from tests.conftest import answers, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def running(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("AMQP_URL", "DATABASE_URL", "PUBLIC_BASE_URL")}
     env.update(JOINTINSPECT_VAR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     log = tmp_path / "up.log"
@@ -41,7 +26,7 @@ def running(tmp_path):
         process = subprocess.Popen([sys.executable, "-m", "services.cli", "up", "--port", str(port)], cwd=PROJECT_ROOT,
                                    env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_for(lambda: _answers(f"http://127.0.0.1:{port}/results/readyz"), timeout=120, message="jointinspect up")
+        wait_for(lambda: answers(f"http://127.0.0.1:{port}/results/readyz"), timeout=120, message="jointinspect up")
         yield port, env, log
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -4,17 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.db import UTCDateTime, make_db, messaging_models
+from shared.db import UTCDateTime, service_database
 
-
-class Base(DeclarativeBase):
-    pass
-
-
-db = make_db(Base)
-messaging = messaging_models(Base)
+Base, db, messaging = service_database()
 
 
 class Department(Base):

@@ -56,7 +56,8 @@ class ProjectAssetFetcher(URLFetcher):
 
 
 def _mime(path: Path) -> str:
-    return {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}.get(path.suffix, "application/octet-stream")
+    types = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
+    return types.get(path.suffix, "application/octet-stream")
 
 
 def font_config() -> FontConfiguration:
