@@ -96,7 +96,7 @@ def _cmap_of(family: str) -> frozenset[int]:
 
 def check_glyphs(text: str) -> None:
     covered = _font_cmaps()
-    missing = sorted({ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] != "C"
+    missing = sorted({ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
                       and not any(ord(ch) in cmap for cmap in covered)})
     if missing:
         raise MissingGlyphError(missing)
