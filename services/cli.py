@@ -91,11 +91,12 @@ def cmd_up(args) -> int:
     if not demo_file.exists():
         seed(system, settings.var_dir, system.runtime("intake").clock.today_local())
     system.bus.start()
+    system.periodic.start()
     _print_welcome(f"http://{args.host}:{args.port}", json.loads(demo_file.read_text(encoding="utf-8")))
     try:
         run_simple(args.host, args.port, system.wsgi, threaded=True, use_reloader=False)
     finally:
-        system.bus.stop()
+        system.close()
     return 0
 
 

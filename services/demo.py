@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import json
 import random
-import secrets
 from datetime import date, timedelta
 from pathlib import Path
 
-import yaml
 from werkzeug.security import generate_password_hash
 
-from shared.auth import Principal, hash_token, issue_token
+from shared.auth import Principal, issue_token
 from shared.uscc import random_uscc
 
 from .embedded import EmbeddedSystem
 
-CATALOG = Path(__file__).parent / "intake" / "data" / "catalog.yaml"
 DEMO_PASSWORD = "jointinspect"
 SQUADRONS = ("第一中队", "第二中队", "第三中队", "第四中队")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -43,7 +40,8 @@ def seed_reference(system, today: date) -> dict:
     """Departments with API tokens, the catalog, inspectors with accounts, companies: no flow yet.
     Also used by the tests, so the demo and the tests stand on the same data."""
     rng = random.Random(20200408)
-    catalog = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    from .intake.catalog import read_catalog
+    catalog = read_catalog()
     tokens = _seed_intake(system, catalog)
     inspectors = _seed_draw(system, rng, today)
     return {"departments": [{"code": d["code"], "name": d["name"], "token": tokens[d["code"]]}
@@ -53,19 +51,19 @@ def seed_reference(system, today: date) -> dict:
             "inspectors": inspectors, "companies": [_company(rng, i) for i in range(50)]}
 
 
-def _seed_intake(system, catalog: dict) -> dict[str, str]:
-    from .intake.adapters.db import Department, Item, db
-    tokens = {d["code"]: f"dept_{d['code'].lower()}_{secrets.token_urlsafe(18)}" for d in catalog["departments"]}
-    with system.apps["intake"].app_context():
-        for d in catalog["departments"]:
-            db.session.add(Department(code=d["code"], name=d["name"], kind=d["kind"], contact=d["contact"],
-                                      token_hash=hash_token(tokens[d["code"]])))
-        db.session.flush()
-        for i in catalog["items"]:
-            db.session.add(Item(code=i["code"], department_code=i["department"], name=i["name"], target=i["target"],
-                                key_points=i["key_points"], method=i["method"], item_class=i["class"],
-                                basis=i["basis"]))
-        db.session.commit()
+def _seed_intake(system, data: dict) -> dict[str, str]:
+    """The catalog through its real loader; each department gets an API token (only the hash is stored)."""
+    from shared.web import runtime_of
+
+    from .intake import catalog
+    app = system.apps["intake"]
+    with app.app_context():
+        uow = runtime_of(app).unit_of_work()
+        catalog.load_catalog(uow, data, "system:demo")
+        tokens = {d["code"]: catalog.new_department_token(d["code"]) for d in data["departments"]}
+        for code, token in tokens.items():
+            catalog.rotate_token(uow, code, "system:demo", token)
+        uow.commit()
     return tokens
 
 
@@ -111,7 +109,7 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
     clerk = {"Authorization": "Bearer " + issue_token(secret, Principal("clerk", "clerk01", "STHJ", "综合科 刘敏"))}
     token = {d["code"]: {"Authorization": f"Bearer {d['token']}"} for d in info["departments"]}
     done = _plan(client, clerk, f"〔{today.year}〕1号", "部门联合双随机抽查计划（示范，已完成）",
-                 today - timedelta(days=10), today + timedelta(days=5))
+                 today - timedelta(days=10), today + timedelta(days=5), today)
     company = info["companies"][0]
     for dept, items in (("SCJG", ["SCJG-01", "SCJG-03"]), ("STHJ", ["STHJ-01", "STHJ-02"]), ("YJGL", ["YJGL-01"])):
         response = client.post("/intake/api/v1/joint-tasks", headers=token[dept], json={
@@ -132,7 +130,7 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
                     json={"visit_date": today.isoformat(), "category": "发现问题经责令已改正", "items": items}))
     system.bus.drain()
     open_plan = _plan(client, clerk, f"〔{today.year}〕2号", "部门联合双随机抽查计划（示范，受理中）",
-                      today + timedelta(days=7), today + timedelta(days=60))
+                      today + timedelta(days=7), today + timedelta(days=60), today + timedelta(days=6))
     for n, dept in enumerate(("SCJG", "STHJ")):
         _ok(client.post("/intake/api/v1/joint-tasks", headers=token[dept], json={
             "plan_id": open_plan["id"], "external_id": f"DEMO-{dept}-2", "company": info["companies"][1],
@@ -142,11 +140,11 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
                                                                  "password": DEMO_PASSWORD, "name": inspector["name"]}}
 
 
-def _plan(client, clerk: dict, number: str, name: str, start: date, end: date) -> dict:
+def _plan(client, clerk: dict, number: str, name: str, start: date, end: date, deadline: date) -> dict:
     return _ok(client.post("/intake/api/v1/plans", headers=clerk, json={
         "number": number, "name": name, "module": "部门联合", "lead_department": "SCJG",
         "partners": ["STHJ", "YJGL"], "period_start": start.isoformat(), "period_end": end.isoformat(),
-        "intake_deadline": (start - timedelta(days=1)).isoformat()}))
+        "intake_deadline": deadline.isoformat()}))
 
 
 def _ok(response) -> dict:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from shared.config import PROJECT_ROOT, SERVICES, load_settings
 from shared.embedded import EmbeddedBus
 from shared.errors import error_response
+from shared.periodic import PeriodicJobs
 from shared.web import runtime_of
 
 from . import registry
@@ -47,12 +48,15 @@ class EmbeddedSystem:
     def __init__(self, env: dict | None = None, clock=None):
         self.apps = {name: registry.build(name, load_settings(name, env), clock=clock) for name in SERVICES}
         first = load_settings("intake", env)
-        self.bus = EmbeddedBus([runtime_of(app) for app in self.apps.values()], delivery_limit=first.delivery_limit)
+        runtimes = [runtime_of(app) for app in self.apps.values()]
+        self.bus = EmbeddedBus(runtimes, delivery_limit=first.delivery_limit)
+        self.periodic = PeriodicJobs(runtimes)
         self.wsgi = PrefixDispatcher(self.apps, landing_app())
 
     def close(self) -> None:
         """Stop the bus and close every database connection pool."""
         self.bus.stop()
+        self.periodic.stop()
         for app in self.apps.values():
             dispose(app)
 

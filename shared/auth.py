@@ -52,11 +52,26 @@ def read_signed_token(secret: str, token: str) -> Principal | None:
     return Principal(**claims) if claims.get("role") in ROLES else None
 
 
+COOKIE = "ji_token"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def _bearer() -> str | None:
+    """The Authorization header, else the login cookie. A cookie only counts for a state-changing request that
+    comes from our own pages (same origin), so another site cannot act with a clerk's cookie (CSRF)."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return header[7:].strip() or None
-    return request.cookies.get("ji_token") or None
+    token = request.cookies.get(COOKIE) or None
+    if token and request.method not in SAFE_METHODS and not _same_origin():
+        return None
+    return token
+
+
+def _same_origin() -> bool:
+    from urllib.parse import urlsplit
+    origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return bool(origin) and urlsplit(origin).netloc == request.host
 
 
 def current_principal() -> Principal | None:

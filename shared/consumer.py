@@ -54,12 +54,12 @@ class Consumer:
                 close_quietly(connection)
         self.executor.shutdown(wait=True)
 
-    def _on_message(self, connection, queue, channel, method, _properties, body) -> None:
-        self.executor.submit(self._work, connection, channel, queue, method.delivery_tag, body)
+    def _on_message(self, connection, queue, channel, method, properties, body) -> None:
+        self.executor.submit(self._work, connection, channel, queue, method.delivery_tag, body, properties.user_id)
 
-    def _work(self, connection, channel, queue: str, tag: int, body: bytes) -> None:
+    def _work(self, connection, channel, queue: str, tag: int, body: bytes, sender: str | None = None) -> None:
         try:
-            event = events.parse(body)
+            event = events.parse(body).sent_by(sender)
         except ValueError as exc:
             log.error("%s: poison message dead-lettered: %s", queue, exc)
             return self._settle(connection, channel.basic_reject, tag, requeue=False)

@@ -1,7 +1,7 @@
 """CloudEvents 1.0 structured JSON, exactly as design §2 (⚑) says, built and read with the cloudevents SDK."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cloudevents.core.formats.json import JSONFormat
@@ -37,6 +37,10 @@ class Event:
     time: datetime
     data: dict
     correlation_id: str | None = None
+    sender: str | None = None  # the broker-authenticated user (AMQP user_id) of an external producer
+
+    def sent_by(self, sender: str | None) -> "Event":
+        return replace(self, sender=sender)
 
     @property
     def type(self) -> str:

@@ -10,11 +10,14 @@ import time
 
 from flask import Blueprint, Flask, jsonify
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_swagger_ui import get_swaggerui_blueprint
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
 from . import amqp
-from .clock import Clock
+from .auth import current_principal
+from .clock import Clock, local_display
 from .config import PROJECT_ROOT, Settings
 from .db import engine_options
 from .errors import HTTP_MESSAGES, DomainError, error_response, flatten_fields
@@ -57,19 +60,35 @@ def create_service_app(name: str, settings: Settings, db, models: dict, blueprin
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     api = ServiceApi(app)
-    for blueprint in blueprints:
-        api.register_blueprint(blueprint)
+    for blueprint in blueprints:  # API blueprints are documented in OpenAPI; page blueprints are not
+        (api if isinstance(blueprint, SmorestBlueprint) else app).register_blueprint(blueprint)
     runtime = ServiceRuntime(name=name, app=app, db=db, models=models, handlers=dict(handlers),
                              settings=settings, clock=clock or Clock(), deps=dict(deps or {}))
     app.extensions["jointinspect"] = runtime
     app.extensions["jointinspect.token_resolvers"] = list(token_resolvers)
     app.register_blueprint(health_blueprint(name))
+    app.register_blueprint(get_swaggerui_blueprint(f"/{name}/docs", f"/{name}/docs/openapi.json",
+                                                   config={"app_name": f"jointinspect {name} API"},
+                                                   blueprint_name=f"{name}_swagger_ui"))
+    app.context_processor(lambda: {"principal": current_principal()})
+    app.jinja_env.filters["localtime"] = local_display  # stored UTC, shown in Asia/Shanghai
     app.register_error_handler(DomainError, lambda e: error_response(e.status, e.code, e.message, e.fields))
     return app
 
 
 def runtime_of(app: Flask) -> ServiceRuntime:
     return app.extensions["jointinspect"]
+
+
+def current_runtime() -> ServiceRuntime:
+    from flask import current_app
+    return runtime_of(current_app)
+
+
+def current_uow():
+    """A unit of work for this request; `X-Correlation-Id` follows the task across services (design §2)."""
+    from flask import request
+    return current_runtime().unit_of_work(request.headers.get("X-Correlation-Id"))
 
 
 def health_blueprint(name: str) -> Blueprint:

@@ -5,6 +5,7 @@ import logging
 import threading
 
 from .consumer import Consumer
+from .periodic import PeriodicJobs
 from .relay import OutboxRelay
 from .runtime import ServiceRuntime
 
@@ -19,6 +20,7 @@ class Worker:
         self.relay = OutboxRelay(runtime, settings.amqp_url, batch=settings.relay_batch)
         self.consumer = Consumer(runtime, settings.amqp_url, prefetch=settings.prefetch,
                                  delivery_limit=settings.delivery_limit) if runtime.handlers else None
+        self.periodic = PeriodicJobs([runtime])
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
 
@@ -28,9 +30,11 @@ class Worker:
             thread = threading.Thread(target=part.run, args=(self.stop_event,), name=label, daemon=True)
             thread.start()
             self.threads.append(thread)
+        self.periodic.start()
 
     def stop(self) -> None:
         self.stop_event.set()
+        self.periodic.stop()
         for thread in self.threads:
             thread.join(timeout=15)
 

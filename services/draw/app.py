@@ -11,11 +11,12 @@ from .adapters.db import db, messaging
 from .consumers import HANDLERS
 from .domain.policy import DrawPolicy
 from .http import api
+from .pages import pages
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
                policy: DrawPolicy | None = None) -> Flask:
-    return create_service_app("draw", settings or load_settings("draw"), db, messaging, [api], HANDLERS,
+    return create_service_app("draw", settings or load_settings("draw"), db, messaging, [api, pages], HANDLERS,
                               clock=clock, deps={"policy": policy or DrawPolicy.from_env()})
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import current_app
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
 
-from shared.auth import Principal, current_principal, issue_token, require
+from shared.auth import current_principal, issue_token, require
 from shared.clock import iso
 from shared.errors import NotFound, Unauthorized
 from shared.schemas import PageQuery, page_of
 from shared.web import runtime_of
 
 from . import handlers
-from .adapters.db import Account, DrawBlocked, DrawRecord, SeedCommitment, db
+from .adapters.db import DrawBlocked, DrawRecord, SeedCommitment, db
+from .pages import authenticate
 from .schemas import LoginSchema
 
 api = Blueprint("draw", __name__, url_prefix="/draw/api/v1", description="随机抽取与验证")
@@ -84,11 +84,8 @@ def list_blocked():
 @api.arguments(LoginSchema)
 def login(body):
     """People log in here (the draw service owns the personnel library) and get a token every service accepts."""
-    account = db.session.get(Account, body["username"])
-    if account is None or not check_password_hash(account.password_hash, body["password"]):
+    principal = authenticate(body["username"], body["password"])
+    if principal is None:
         raise Unauthorized("用户名或密码错误")
-    subject = account.inspector_id or account.username
-    principal = Principal(role=account.role, subject=subject, department=account.department_code,
-                          name=account.display_name)
-    return {"token": issue_token(current_app.config["SECRET_KEY"], principal), "role": account.role,
-            "name": account.display_name, "subject": subject}
+    return {"token": issue_token(current_app.config["SECRET_KEY"], principal), "role": principal.role,
+            "name": principal.name, "subject": principal.subject}

@@ -1,11 +1,14 @@
-"""intake's request and response shapes (marshmallow 4), with Chinese field messages."""
+"""intake's request shapes (marshmallow 4), with Chinese field messages."""
 from __future__ import annotations
 
 from marshmallow import validate
 
-from shared.schemas import BaseSchema, Date, List, Nested, String, length, one_of
+from shared.schemas import BaseSchema, Boolean, Date, Dict, List, Nested, String, length, one_of
 
 MODULES = ("随机抽查", "综合执法", "部门联合")
+METHODS = ("现场", "书面", "现场+书面", "网络监测", "检验检测")
+CLASSES = ("重点", "一般", "特殊")
+BATCH_LIMIT = 1000
 
 
 class CompanySchema(BaseSchema):
@@ -29,13 +32,14 @@ class JointTaskSchema(BaseSchema):
     upstream_draw_ref = String(load_default=None, allow_none=True, validate=length(max=200))
 
 
-class TaskAcceptedSchema(BaseSchema):
-    task_id = String()
-    inspection_id = String()
-    plan_id = String()
-    department = String()
-    status = String()
-    created = String()
+class BatchSchema(BaseSchema):
+    """Each task is validated on its own, so one bad task never sinks the other 999."""
+    tasks = List(Dict(), required=True, validate=validate.Length(
+        min=1, max=BATCH_LIMIT, error=f"一次应提交 1 到 {BATCH_LIMIT} 项任务"))
+
+
+class ReasonSchema(BaseSchema):
+    reason = String(required=True, validate=length(min=2, max=1000))
 
 
 class PlanSchema(BaseSchema):
@@ -48,3 +52,28 @@ class PlanSchema(BaseSchema):
     period_start = Date(required=True)
     period_end = Date(required=True)
     intake_deadline = Date(required=True)
+    publish = Boolean(load_default=True)
+
+
+class ItemSchema(BaseSchema):
+    code = String(required=True, validate=validate.Regexp(r"^[A-Z0-9]{2,20}-[0-9A-Z]{1,10}$",
+                                                          error="事项编码格式应为「部门代码-序号」，如 STHJ-13"))
+    department = String(required=True)
+    name = String(required=True, validate=length(min=1, max=300))
+    target = String(load_default="", validate=length(max=200))
+    key_points = String(load_default="", validate=length(max=4000))
+    method = String(required=True, validate=one_of(METHODS))
+    item_class = String(required=True, data_key="class", validate=one_of(CLASSES))
+    basis = String(required=True, validate=length(min=2, max=2000))
+    reason = String(required=True, validate=length(min=2, max=1000))
+
+
+class ItemChangeSchema(BaseSchema):
+    name = String(validate=length(min=1, max=300))
+    target = String(validate=length(max=200))
+    key_points = String(validate=length(max=4000))
+    method = String(validate=one_of(METHODS))
+    item_class = String(data_key="class", validate=one_of(CLASSES))
+    basis = String(validate=length(min=2, max=2000))
+    active = Boolean()
+    reason = String(required=True, validate=length(min=2, max=1000))

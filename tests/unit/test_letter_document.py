@@ -20,7 +20,8 @@ def a_letter(**changes) -> dict:
         "window": {"start": "2026-12-01", "end": "2026-12-05"},
         "departments": [
             {"code": "SCJG", "name": "青岛市黄岛区市场监督管理局", "lead": True,
-             "items": [{"code": "SCJG-01", "name": "登记事项检查", "basis": "《市场主体登记管理条例》", "method": "书面"}]},
+             "items": [{"code": "SCJG-01", "name": "登记事项检查", "basis": "《市场主体登记管理条例》",
+                        "method": "书面"}]},
             {"code": "STHJ", "name": "青岛市生态环境局西海岸新区分局", "lead": False,
              "items": [{"code": "STHJ-02", "name": "排污单位执行排污许可情况", "basis": "《排污许可管理条例》",
                         "method": "现场"}]}],
@@ -47,8 +48,8 @@ def test_harfbuzz_subsetting_is_in_use():
 
 def test_the_letter_carries_every_departments_items_in_real_chinese_text(tmp_path):
     text = _tool("pdftotext", pdf.render_joint_letter(a_letter()), tmp_path).replace(" ", "")
-    for expected in ("青环西联函〔2026〕7号", "青岛海晨化工有限公司", "登记事项检查", "排污单位执行排污许可情况", "王建国",
-                     "李喆", "（牵头）", "（配合）", "2026年12月1日至2026年12月5日", "ABCD-EFGH-JKLM"):
+    for expected in ("青环西联函〔2026〕7号", "青岛海晨化工有限公司", "登记事项检查", "排污单位执行排污许可情况",
+                     "王建国", "李喆", "（牵头）", "（配合）", "2026年12月1日至2026年12月5日", "ABCD-EFGH-JKLM"):
         assert expected in text, expected
 
 

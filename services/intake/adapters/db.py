@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
@@ -13,11 +13,14 @@ Base, db, messaging = service_database()
 
 class Department(Base):
     __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("broker_user", name="uq_department_broker_user"),)
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))  # market_regulation / eco_environment / other
     contact: Mapped[str | None] = mapped_column(String(200), nullable=True)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    token_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    broker_user: Mapped[str | None] = mapped_column(String(100), nullable=True)  # AMQP task path: RabbitMQ user
 
 
 class Item(Base):
@@ -32,6 +35,18 @@ class Item(Base):
     item_class: Mapped[str] = mapped_column(String(10))
     basis: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ItemVersion(Base):
+    """Every state of every catalog item, so a task can always be read against the catalog it was made with."""
+    __tablename__ = "item_version"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    changed_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Plan(Base):
@@ -45,7 +60,7 @@ class Plan(Base):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     intake_deadline: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open → dispatched
+    status: Mapped[str] = mapped_column(String(20), default="open")  # draft → open (published) → dispatched
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -59,7 +74,7 @@ class Inspection(Base):
     company_uscc: Mapped[str] = mapped_column(String(18))
     company_name: Mapped[str] = mapped_column(String(300))
     company_address: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[str] = mapped_column(String(20), default="collecting")  # collecting → ready
+    status: Mapped[str] = mapped_column(String(20), default="collecting")  # collecting → ready; withdrawn
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -77,5 +92,27 @@ class JointTask(Base):
     window_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     window_end: Mapped[date | None] = mapped_column(Date, nullable=True)
     upstream_draw_ref: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="accepted")
+    channel: Mapped[str] = mapped_column(String(10), default="http")  # http / batch / amqp
+    uscc_override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="accepted")  # accepted → withdrawn
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Rejection(Base):
+    """A task that was refused, with its field-level reasons: nothing a department sent is silently dropped."""
+    __tablename__ = "rejection"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("department.code"), index=True)
+    plan_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    body: Mapped[dict] = mapped_column(JSON)
+    code: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    resolved_task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    resolution_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
