@@ -67,7 +67,7 @@ def _one_of_batch(index: int, raw: dict, principal, uow, today) -> dict:
     except DomainError as failure:
         return {"index": index, "status": failure.status, "external_id": command.external_id,
                 "error": _error(failure)}
-    return {"index": index, "status": 201 if created else 200, **task_view(task)}
+    return {"index": index, "status": 201 if created else 200, "task": task_view(task)}
 
 
 def _error(failure: DomainError) -> dict:
