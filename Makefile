@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 run: setup
 	$(VENV)/bin/jointinspect up
 
+test: export WITH_BROWSER = 1
 test: setup services
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	 if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; exit 1; fi; exit $$rc

@@ -5,6 +5,8 @@
 set -euo pipefail
 command -v dpkg-query >/dev/null 2>&1 || { echo "not Debian/Ubuntu: install pango, harfbuzz-subset, Noto CJK fonts and poppler yourself"; exit 0; }
 wanted=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils fontconfig)
+# The browser tests drive Debian's Chromium through its ChromeDriver; only `make test` needs them.
+[ "${WITH_BROWSER:-0}" = "1" ] && wanted+=(chromium chromium-driver)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
