@@ -5,13 +5,15 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
+from sqlalchemy.orm import Session
 
 from .clock import iso
 from .db import is_postgres
 
 GENESIS = "0" * 64
-_PG_AUDIT_LOCK = 7_340_211  # one chain per database: serialise appends so two writers never share a prev_hash
+_PG_AUDIT_LOCK = 7_340_211
+_TAIL = "jointinspect.audit_tail"  # one chain per database: serialise appends so two writers never share a prev_hash
 
 
 def entry_hash(prev_hash: str, actor: str, action: str, obj: str, before, after, reason, at: datetime) -> str:
@@ -22,15 +24,28 @@ def entry_hash(prev_hash: str, actor: str, action: str, obj: str, before, after,
 
 def record(session, model, actor: str, action: str, obj: str, at: datetime,
            before: dict | None = None, after: dict | None = None, reason: str | None = None):
-    if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    last = session.execute(select(model.hash).order_by(model.seq.desc()).limit(1)).scalar()
-    prev = last or GENESIS
+    """Append one entry. Within a transaction the previous entry is remembered, so a batch of a thousand tasks
+    does not re-read the chain's tail a thousand times; if a savepoint rollback discarded that entry, it is no
+    longer in the session and the tail is read again."""
+    last = session.info.get(_TAIL)
+    if last is not None and last in session:
+        prev = last.hash
+    else:
+        if is_postgres(session):
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
+        prev = session.execute(select(model.hash).order_by(model.seq.desc()).limit(1)).scalar() or GENESIS
     row = model(actor=actor, action=action, object=obj, before=before, after=after, reason=reason,
                 at=at, prev_hash=prev, hash=entry_hash(prev, actor, action, obj, before, after, reason, at))
     session.add(row)
-    session.flush()
+    session.info[_TAIL] = row
     return row
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_tail(session) -> None:
+    """Another transaction may append next: the remembered tail is only good inside this one."""
+    session.info.pop(_TAIL, None)
 
 
 def verify_chain(session, model) -> tuple[bool, int, str | None]:

@@ -102,11 +102,12 @@ def test_outbox_bodies_are_structured_cloudevents(system, visit):
             assert body["source"] == f"/jointinspect/{name}" and body["time"].endswith("Z") or "+00:00" in body["time"]
 
 
-CHANNEL_MESSAGES = {"inspection.ready": "InspectionReady", "inspectors.assigned": "InspectorsAssigned",
+CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
+                    "inspection.ready": "InspectionReady", "inspectors.assigned": "InspectorsAssigned",
                     "letter.issued": "LetterIssued", "result.published": "ResultPublished"}
 
 
-def _contract_validator(message: str):
+def contract_validator(message: str):
     import yaml
     from jsonschema import Draft202012Validator, FormatChecker
     from referencing import Registry, Resource
@@ -126,7 +127,7 @@ def test_every_emitted_message_validates_against_the_asyncapi_contract(system, v
     for name in ("intake", "draw", "letters", "results"):
         for row in _outbox(system, name):
             channel = next(c for c in CHANNEL_MESSAGES if row.routing_key == c or row.routing_key.startswith(c + "."))
-            errors = list(_contract_validator(CHANNEL_MESSAGES[channel]).iter_errors(json.loads(row.body)))
+            errors = list(contract_validator(CHANNEL_MESSAGES[channel]).iter_errors(json.loads(row.body)))
             assert not errors, (row.routing_key, [e.message for e in errors])
             checked += 1
     assert checked == 1 + 1 + 3 + 3
@@ -136,4 +137,4 @@ def test_the_contract_rejects_a_message_missing_a_required_field(system, visit):
     row = next(r for r in _outbox(system, "results") if r.routing_key.startswith("result.published."))
     body = json.loads(row.body)
     del body["data"]["items"]
-    assert list(_contract_validator("ResultPublished").iter_errors(body))
+    assert list(contract_validator("ResultPublished").iter_errors(body))

@@ -15,6 +15,7 @@ from shared import events, topology
 from shared.consumer import Consumer
 from shared.relay import OutboxRelay
 from tests.conftest import wait_for
+from tests.e2e.test_flow_embedded import CHANNEL_MESSAGES, contract_validator
 from tests.flow import WsgiHttp, login, ok
 
 pytestmark = pytest.mark.integration
@@ -60,6 +61,8 @@ def _answers_queue(channel, code: str) -> str:
 def _submit(channel, user_name: str, body: dict) -> None:
     from shared.clock import Clock
     event_id, payload = events.build("intake", "task.submitted", body, None, Clock().now())
+    if "company" in body and body["company"]:
+        assert not list(contract_validator("TaskSubmitted").iter_errors(json.loads(payload)))
     channel.basic_publish(topology.EXCHANGE, "task.submitted", payload, pika.BasicProperties(
         content_type=events.CONTENT_TYPE, message_id=event_id, delivery_mode=2, user_id=user_name,
         type=events.event_type("task.submitted")))
@@ -105,7 +108,10 @@ def test_three_departments_over_amqp_make_one_visit_and_each_is_answered(system,
         for code, (channel, queue) in channels.items():
             method, properties, body = channel.basic_get(queue, auto_ack=True)
             if method:
-                answers[code].append((method.routing_key, json.loads(body)["data"]))
+                message = json.loads(body)
+                kind = CHANNEL_MESSAGES[method.routing_key.rsplit(".", 1)[0]]
+                assert not list(contract_validator(kind).iter_errors(message)), "docs/asyncapi.yaml ⚑"
+                answers[code].append((method.routing_key, message["data"]))
         return sum(map(len, answers.values())) == 4
 
     try:

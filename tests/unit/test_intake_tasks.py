@@ -304,3 +304,27 @@ def test_a_plan_number_must_be_unique_and_well_formed(http, clerk, plan, today):
         "number": "2026-1", "name": "格式", "lead_department": "SCJG", "period_start": today.isoformat(),
         "period_end": today.isoformat(), "intake_deadline": today.isoformat()})
     assert status == 422 and "〔YYYY〕N号" in body["error"]["fields"]["number"][0]
+
+
+def test_the_catalog_loader_is_idempotent_and_changes_make_versions(embedded_env, tmp_path):
+    """`jointinspect catalog load` twice changes nothing the second time; an edited file makes new versions."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    from services.intake.catalog import CATALOG_FILE
+    from shared.config import PROJECT_ROOT
+    env = {**os.environ, **embedded_env}
+    run = [sys.executable, "-m", "services.cli", "catalog", "load"]
+    first = subprocess.run(run, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+    second = subprocess.run(run, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+    assert "事项新增 21 项" in first and "事项新增 0 项、变更 0 项" in second
+    data = yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+    data["items"][0]["basis"] += "第十条"
+    edited = tmp_path / "catalog.yaml"
+    edited.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    third = subprocess.run([*run, "--file", str(edited), "--reason", "依据更新"], env=env, cwd=PROJECT_ROOT,
+                           capture_output=True, text=True, check=True).stdout
+    assert "变更 1 项" in third
