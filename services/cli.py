@@ -228,7 +228,8 @@ def cmd_catalog_load(args) -> int:
         uow = runtime_of(app).unit_of_work()
         counts = catalog.load_catalog(uow, data, "cli:catalog-load", args.reason)
         uow.commit()
-    print(f"部门新增 {counts['departments']} 个，事项新增 {counts['items_created']} 项、变更 {counts['items_changed']} 项")
+    created, changed = counts["items_created"], counts["items_changed"]
+    print(f"部门新增 {counts['departments']} 个，事项新增 {created} 项、变更 {changed} 项")
     return 0
 
 

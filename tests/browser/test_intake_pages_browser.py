@@ -19,7 +19,8 @@ def test_a_clerk_logs_in_and_reviews_a_plan(live, browser, shots, system, refere
     for dept, items in (("SCJG", ["SCJG-01", "SCJG-03"]), ("STHJ", ["STHJ-02"]), ("YJGL", ["YJGL-01"])):
         ok(http.call("POST", "/intake/api/v1/joint-tasks", token[dept],
                      task(plan, reference["companies"][0], items, f"B-{dept}")))
-    http.call("POST", "/intake/api/v1/joint-tasks", token["STHJ"], task(plan, reference["companies"][1], ["X-1"], "B-X"))
+    http.call("POST", "/intake/api/v1/joint-tasks", token["STHJ"],
+              task(plan, reference["companies"][1], ["X-1"], "B-X"))
     browser.get(f"{live}/intake/clerk/plans/{plan['id']}")
     assert "/draw/login" in browser.current_url
     browser.find_element(By.ID, "username").send_keys("clerk01")

@@ -88,7 +88,8 @@ def test_three_departments_over_amqp_make_one_visit_and_each_is_answered(system,
     http = WsgiHttp(system.wsgi)
     today = intake_worker.clock.today_local()
     plan = ok(http.call("POST", "/intake/api/v1/plans", login(http, "clerk01"), {
-        "number": f"〔{today.year}〕4号", "name": "消息通道测试", "lead_department": "SCJG", "partners": ["STHJ", "YJGL"],
+        "number": f"〔{today.year}〕4号", "name": "消息通道测试", "lead_department": "SCJG",
+        "partners": ["STHJ", "YJGL"],
         "period_start": today.isoformat(), "period_end": (today + timedelta(days=9)).isoformat(),
         "intake_deadline": today.isoformat()}))
     company = reference["companies"][5]

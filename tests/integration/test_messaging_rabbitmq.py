@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from contextlib import contextmanager
 
 import pika
 import pytest
@@ -45,10 +46,19 @@ def _queue_depth(url: str, queue: str) -> int:
         connection.close()
 
 
-def _run(part, stop: threading.Event) -> threading.Thread:
+@contextmanager
+def running(part):
+    """Run a relay or consumer in its own thread for the block; a consumer is ready before the block starts."""
+    stop = threading.Event()
     thread = threading.Thread(target=part.run, args=(stop,), daemon=True)
     thread.start()
-    return thread
+    try:
+        if hasattr(part, "ready"):
+            wait_for(part.ready.is_set, message="consumer ready")
+        yield part
+    finally:
+        stop.set()
+        thread.join(10)
 
 
 def _count(runtime, model, **filters) -> int:
@@ -60,10 +70,7 @@ def test_a_duplicate_delivery_has_no_second_effect(results_runtime, amqp_url):
     """Design §3.3: the inbox keyed by event id absorbs a redelivered event."""
     from services.results.adapters.db import Assignment
     consumer = Consumer(results_runtime, amqp_url, prefetch=10, delivery_limit=3)
-    stop = threading.Event()
-    thread = _run(consumer, stop)
-    try:
-        wait_for(consumer.ready.is_set, message="consumer ready")
+    with running(consumer):
         event_id, body = _assigned_event()
         for _ in range(2):
             _publish(amqp_url, "inspectors.assigned", body, event_id)
@@ -72,9 +79,6 @@ def test_a_duplicate_delivery_has_no_second_effect(results_runtime, amqp_url):
         wait_for(lambda: _queue_depth(amqp_url, queue) == 0, message="both deliveries acked")
         assert _count(results_runtime, Assignment) == 1
         assert _count(results_runtime, results_runtime.models["Inbox"]) == 1
-    finally:
-        stop.set()
-        thread.join(10)
 
 
 def test_a_message_that_always_fails_ends_in_the_dead_letter_queue(results_runtime, amqp_url):
@@ -87,31 +91,19 @@ def test_a_message_that_always_fails_ends_in_the_dead_letter_queue(results_runti
 
     results_runtime.handlers["inspectors.assigned"] = always_fails
     consumer = Consumer(results_runtime, amqp_url, prefetch=10, delivery_limit=3)
-    stop = threading.Event()
-    thread = _run(consumer, stop)
-    try:
-        wait_for(consumer.ready.is_set, message="consumer ready")
+    with running(consumer):
         event_id, body = _assigned_event("poison")
         _publish(amqp_url, "inspectors.assigned", body, event_id)
         wait_for(lambda: _queue_depth(amqp_url, "results.inspectors.assigned.dead") == 1, message="dead letter")
         assert _queue_depth(amqp_url, "results.inspectors.assigned") == 0
         assert 3 <= len(attempts) <= 4  # the first delivery plus the redeliveries the limit allows
-    finally:
-        stop.set()
-        thread.join(10)
 
 
 def test_an_unparseable_message_is_dead_lettered_at_once(results_runtime, amqp_url):
     consumer = Consumer(results_runtime, amqp_url, prefetch=10, delivery_limit=3)
-    stop = threading.Event()
-    thread = _run(consumer, stop)
-    try:
-        wait_for(consumer.ready.is_set, message="consumer ready")
+    with running(consumer):
         _publish(amqp_url, "inspectors.assigned", b"{not json", "garbage")
         wait_for(lambda: _queue_depth(amqp_url, "results.inspectors.assigned.dead") == 1, message="dead letter")
-    finally:
-        stop.set()
-        thread.join(10)
 
 
 class FlakyBrokerProxy:
@@ -191,25 +183,27 @@ def test_a_relay_facing_a_stopped_broker_publishes_everything_once_it_is_back(re
     channel.queue_bind("partner.scjg", topology.EXCHANGE, "result.published.SCJG")
     connection.close()
     relay = OutboxRelay(results_runtime, f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost}", batch=50)
-    stop = threading.Event()
     _add_outbox_rows(results_runtime, 30)
-    thread = _run(relay, stop)
     try:
-        proxy.down()
-        _add_outbox_rows(results_runtime, 30)
-        outbox = results_runtime.models["Outbox"]
-        assert _count(results_runtime, outbox, published_at=None) == 60, "nothing is marked sent without a broker"
-        proxy.up.set()
-        wait_for(lambda: _count(results_runtime, outbox, published_at=None) == 0, timeout=30, message="relay caught up")
-        wait_for(lambda: _queue_depth(amqp_url, "partner.scjg") == 60, message="all 60 messages on the queue")
-        proxy.down()
-        _add_outbox_rows(results_runtime, 10)
-        proxy.up.set()
-        wait_for(lambda: _queue_depth(amqp_url, "partner.scjg") == 70, timeout=30, message="after a second outage")
+        with running(relay):
+            _outage_and_recovery(results_runtime, amqp_url, proxy)
     finally:
-        stop.set()
-        thread.join(10)
         proxy.close()
+
+
+def _outage_and_recovery(results_runtime, amqp_url, proxy) -> None:
+    """Two outages: rows wait in the outbox, then all of them reach the queue exactly once."""
+    proxy.down()
+    _add_outbox_rows(results_runtime, 30)
+    outbox = results_runtime.models["Outbox"]
+    assert _count(results_runtime, outbox, published_at=None) == 60, "nothing is marked sent without a broker"
+    proxy.up.set()
+    wait_for(lambda: _count(results_runtime, outbox, published_at=None) == 0, timeout=30, message="relay caught up")
+    wait_for(lambda: _queue_depth(amqp_url, "partner.scjg") == 60, message="all 60 messages on the queue")
+    proxy.down()
+    _add_outbox_rows(results_runtime, 10)
+    proxy.up.set()
+    wait_for(lambda: _queue_depth(amqp_url, "partner.scjg") == 70, timeout=30, message="after a second outage")
 
 
 def test_a_consumer_reconnects_after_the_broker_went_away(results_runtime, amqp_url):
@@ -219,20 +213,16 @@ def test_a_consumer_reconnects_after_the_broker_went_away(results_runtime, amqp_
     proxy = FlakyBrokerProxy()
     proxy.up.set()
     consumer = Consumer(results_runtime, f"amqp://guest:guest@127.0.0.1:{proxy.port}/{vhost}", delivery_limit=3)
-    stop = threading.Event()
-    thread = _run(consumer, stop)
     try:
-        wait_for(consumer.ready.is_set, message="consumer ready")
-        proxy.down()
-        wait_for(lambda: not consumer.ready.is_set(), message="consumer notices the outage")
-        event_id, body = _assigned_event("after-outage")
-        _publish(amqp_url, "inspectors.assigned", body, event_id)  # straight to the broker, not via the proxy
-        proxy.up.set()
-        wait_for(lambda: _count(results_runtime, Assignment) == 1, timeout=30, message="processed after reconnect")
-        assert consumer.connections_opened >= 2
+        with running(consumer):
+            proxy.down()
+            wait_for(lambda: not consumer.ready.is_set(), message="consumer notices the outage")
+            event_id, body = _assigned_event("after-outage")
+            _publish(amqp_url, "inspectors.assigned", body, event_id)  # straight to the broker, not via the proxy
+            proxy.up.set()
+            wait_for(lambda: _count(results_runtime, Assignment) == 1, timeout=30, message="processed after reconnect")
+            assert consumer.connections_opened >= 2
     finally:
-        stop.set()
-        thread.join(10)
         proxy.close()
 
 
@@ -249,19 +239,13 @@ def test_a_long_handler_does_not_starve_heartbeats(results_runtime, amqp_url):
 
     results_runtime.handlers["inspectors.assigned"] = slow
     consumer = Consumer(results_runtime, amqp_url + "?heartbeat=2", delivery_limit=3)
-    stop = threading.Event()
-    thread = _run(consumer, stop)
-    try:
-        wait_for(consumer.ready.is_set, message="consumer ready")
+    with running(consumer):
         event_id, body = _assigned_event("slow")
         _publish(amqp_url, "inspectors.assigned", body, event_id)
         wait_for(lambda: _queue_depth(amqp_url, "results.inspectors.assigned") == 0 and calls, timeout=30,
                  message="acked")
         wait_for(lambda: _count(results_runtime, results_runtime.models["Inbox"]) == 1, timeout=30, message="inbox")
         assert consumer.connections_opened == 1 and calls == [event_id]
-    finally:
-        stop.set()
-        thread.join(10)
 
 
 def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(results_runtime, amqp_url):
@@ -278,10 +262,7 @@ def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(results_runtime, a
 
     results_runtime.handlers["inspectors.assigned"] = sometimes_fails
     consumer = Consumer(results_runtime, amqp_url, delivery_limit=2)
-    stop = threading.Event()
-    thread = _run(consumer, stop)
-    try:
-        wait_for(consumer.ready.is_set, message="consumer ready")
+    with running(consumer):
         event_id, body = _assigned_event("replay-me")
         _publish(amqp_url, "inspectors.assigned", body, event_id)
         wait_for(lambda: _queue_depth(amqp_url, "results.inspectors.assigned.dead") == 1, message="dead letter")
@@ -290,6 +271,3 @@ def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(results_runtime, a
         assert dead_letters.replay_broker(amqp_url, "results.inspectors.assigned") == 1
         wait_for(lambda: _count(results_runtime, Assignment) == 1, message="replayed and processed")
         assert _queue_depth(amqp_url, "results.inspectors.assigned.dead") == 0
-    finally:
-        stop.set()
-        thread.join(10)

@@ -224,7 +224,8 @@ def test_withdrawing_the_last_task_withdraws_the_visit_and_dispatch_skips_it(htt
     gone = ok(http.call("POST", "/intake/api/v1/joint-tasks", token["SCJG"], task(plan, reference["companies"][0])))
     kept = ok(http.call("POST", "/intake/api/v1/joint-tasks", token["SCJG"],
                         task(plan, reference["companies"][1], external_id="T-2")))
-    ok(http.call("POST", f"/intake/api/v1/joint-tasks/{gone['task_id']}/withdraw", token["SCJG"], {"reason": "企业已注销"}))
+    ok(http.call("POST", f"/intake/api/v1/joint-tasks/{gone['task_id']}/withdraw", token["SCJG"],
+                 {"reason": "企业已注销"}))
     dispatched = ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", token["SCJG"]))["dispatched"]
     assert dispatched == [kept["inspection_id"]]
     status, body = http.call("POST", f"/intake/api/v1/joint-tasks/{kept['task_id']}/withdraw", token["SCJG"],
