@@ -26,8 +26,8 @@ def on_task_submitted(event: Event, uow: UnitOfWork) -> None:
     department = uow.session.execute(select(Department).where(Department.broker_user == event.sender)).scalar() \
         if event.sender else None
     if department is None:
-        uow.audit(f"broker:{event.sender}", "task.refused", f"event:{event.id}",
-                  reason="发送者不是已登记的部门消息账号，无法确认身份")
+        uow.audit(f"broker:{event.sender}", "task.refused", f"event:{event.id}", after={"body": event.data},
+                  reason="发送者不是已登记的部门消息账号，无法确认身份")  # the body is kept: nothing is lost
         log.warning("task.submitted %s from unknown sender %r refused", event.id, event.sender)
         return
     code, body = department.code, event.data

@@ -124,6 +124,11 @@ def test_three_departments_over_amqp_make_one_visit_and_each_is_answered(system,
     assert len({d["inspection_id"] for got in accepted.values() for d in got}) == 1, "one visit (N5)"
     rejected = [d for key, d in answers["SCJG"] if key == "task.rejected.SCJG"]
     assert rejected[0]["external_id"] == "MQ-BAD" and "不属于本部门" in rejected[0]["fields"]["items"][0]
+    ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", login(http, "clerk01")))
+    with intake_worker.app.app_context():
+        outbox = intake_worker.models["Outbox"]
+        ready = intake_worker.db.session.query(outbox).filter_by(routing_key="inspection.ready").all()
+    assert len(ready) == 1 and len(json.loads(ready[0].body)["data"]["departments"]) == 3
 
 
 def test_a_department_cannot_publish_as_another(broker_users, amqp_url):
