@@ -63,11 +63,20 @@ def select(pool: list[str], count: int, key: str, algorithm: str = DEFAULT_ALGOR
         raise ValueError(f"count {count} exceeds the pool size {len(pool)}")
     if count > 0xFFFF:
         raise ValueError("RFC 3797 numbers selections with 2 bytes; count must be at most 65535")
-    key_bytes = key.encode("ascii")
+    return picks(pool, [hash_value(i, key, algorithm) for i in range(count)])
+
+
+def hash_value(i: int, key: str, algorithm: str = DEFAULT_ALGORITHM) -> int:
+    """H_i = hash(i as 2 bytes big-endian ‖ key ‖ the same 2 bytes), as an unsigned big-endian integer."""
+    prefix = i.to_bytes(2, "big")
+    return int.from_bytes(_hash(algorithm, prefix + key.encode("ascii") + prefix), "big")
+
+
+def picks(pool: list[str], values: list[int]) -> list[str]:
+    """The mapping step on its own: each value picks the (value mod remaining)-th still-unselected member.
+    Kept separate so its exact uniformity can be shown by enumeration."""
     remaining, selected = list(pool), []
-    for i in range(count):
-        prefix = i.to_bytes(2, "big")
-        value = int.from_bytes(_hash(algorithm, prefix + key_bytes + prefix), "big")
+    for value in values:
         selected.append(remaining.pop(value % len(remaining)))
     return selected
 

@@ -1,8 +1,6 @@
 """draw's use cases: the verifiable inspector draw (N2–N4, design §4)."""
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from shared import rfc3797
@@ -12,18 +10,18 @@ from shared.ids import new_id
 from shared.uow import UnitOfWork
 
 from . import commitments
-from .adapters.db import DrawBlocked, DrawRecord, Inspector
-from .domain.eligibility import Candidate, split_pool
+from .adapters.db import DrawBlocked, DrawRecord, Inspector, PublicNumbers, TeamMember
 from .domain.policy import DrawPolicy
+from .pool import eligible, visit_of
 
 PURPOSE_INSPECTORS = "inspectors"
 SYSTEM_OPERATOR = "system:draw"
 
 
 def draw_inspectors(event: Event, uow: UnitOfWork) -> None:
-    """On `inspection.ready`: freeze the eligible pool, take a pre-committed seed, select with RFC 3797,
-    store the public record and announce the team. One draw per inspection and purpose: a second attempt
-    is refused and audited (N4: a draw cannot be silently redone)."""
+    """On `inspection.ready`: freeze the eligible pool, take a pre-committed seed (plus any public numbers a
+    clerk entered before), select with RFC 3797, store the public record and announce the team. One draw per
+    inspection and purpose: a second attempt is refused and audited (N4: a draw cannot be silently redone)."""
     policy: DrawPolicy = uow.runtime.deps["policy"]
     inspection = event.data
     inspection_id = inspection["inspection_id"]
@@ -32,35 +30,40 @@ def draw_inspectors(event: Event, uow: UnitOfWork) -> None:
         uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{inspection_id}",
                   reason="该检查已完成人员抽取，不得重复抽取（N4）")
         return
-    visit_start = date.fromisoformat(inspection["window"]["start"])
-    visit_end = date.fromisoformat(inspection["window"]["end"])
-    inspectors = session.execute(select(Inspector)
-                                 .where(Inspector.department_code == policy.department)).scalars().all()
-    pool, excluded = split_pool([Candidate(i.id, i.on_duty, i.certificate_no, i.certificate_expiry)
-                                 for i in inspectors], visit_end)
+    visit = visit_of(inspection, policy)
+    inspectors, pool, excluded = eligible(session, policy, visit)
     if len(pool) < policy.team_size:
         return _block(uow, inspection, f"符合条件的执法人员仅 {len(pool)} 名，少于所需的 {policy.team_size} 名")
     draw_id = new_id()
     commitment = commitments.take(session, uow.now, draw_id)
     if commitment is None:
         return _block(uow, inspection, "没有事先公布的随机种子承诺，无法抽取")
-    sources = [[commitment.seed]]
+    sources = [[commitment.seed], *public_numbers_before(session, uow.now)]
     key = rfc3797.make_key(sources)
     selected = rfc3797.select(pool, policy.team_size, key, policy.algorithm)
-    by_id = {i.id: i for i in inspectors}
-    team = [inspector_view(by_id[i]) for i in selected]
+    team = [inspector_view(inspectors[i]) for i in selected]
     session.add(DrawRecord(
         id=draw_id, inspection_id=inspection_id, purpose=PURPOSE_INSPECTORS, algorithm=policy.algorithm,
         sources=sources, key=key, pool=pool, pool_hash=rfc3797.pool_hash(pool, policy.algorithm),
         excluded=excluded, count=policy.team_size, selected=selected, commitment_id=commitment.id,
-        operator=SYSTEM_OPERATOR, visit_start=visit_start, inspectors=team, inspection=inspection,
+        operator=SYSTEM_OPERATOR, visit_start=visit.start, inspectors=team, inspection=inspection,
         created_at=uow.now))
+    for inspector_id in selected:
+        session.add(TeamMember(id=new_id(), inspection_id=inspection_id, inspector_id=inspector_id,
+                               visit_start=visit.start, visit_end=visit.end, via="draw", since=uow.now))
     session.query(DrawBlocked).filter_by(inspection_id=inspection_id).delete()
     uow.audit(SYSTEM_OPERATOR, "draw.made", f"draw:{draw_id}", after={"inspection": inspection_id,
                                                                      "selected": selected})
     commitments.ensure_ahead(session, uow.now, policy.commitments_ahead)
     uow.emit("inspectors.assigned", {"inspection_id": inspection_id, "draw_id": draw_id, "inspectors": team,
                                      "inspection": inspection}, subject=inspection_id)
+
+
+def public_numbers_before(session, moment) -> list[list[int]]:
+    """The latest public numbers entered before this draw began (design §4: public sources beside the seed)."""
+    latest = session.execute(select(PublicNumbers).where(PublicNumbers.entered_at < moment)
+                             .order_by(PublicNumbers.id.desc()).limit(1)).scalar()
+    return [latest.numbers] if latest else []
 
 
 def _existing(session, inspection_id: str) -> DrawRecord | None:

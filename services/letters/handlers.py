@@ -19,29 +19,47 @@ KIND_JOINT_LETTER = "joint_letter"
 def issue_joint_letter(event: Event, uow: UnitOfWork) -> None:
     """On `inspectors.assigned`: number, render and store the letter, then emit `letter.issued.<dept>` to each
     participating department with its own items — one letter carries every department's items (S12)."""
-    data, session = event.data, uow.session
-    inspection = data["inspection"]
-    if _current(session, data["inspection_id"]) is not None:
-        return  # already issued for this team; replacements revoke and reissue (Letters issue)
+    data = event.data
+    if _current(uow.session, data["inspection_id"]) is not None:
+        return  # already issued for this team
+    _issue(uow, data["inspection_id"], data["inspection"], data["inspectors"], version=1)
+
+
+def reissue_after_replacement(event: Event, uow: UnitOfWork) -> None:
+    """On `inspectors.replaced` (S13): the letter naming the old team is revoked — it stays on record and its
+    verification page says so — and a new one, with a new number, names the new team."""
+    data = event.data
+    current = _current(uow.session, data["inspection_id"])
+    version = 1
+    if current is not None:
+        current.status = "revoked"
+        version = current.version + 1
+        uow.audit("system:letters", "letter.revoked", f"document:{current.id}",
+                  reason=f"检查人员更换：{data['old']['name']} → {data['new']['name']}（{data['reason']}）")
+    _issue(uow, data["inspection_id"], data["inspection"], data["inspectors"], version)
+
+
+def _issue(uow: UnitOfWork, inspection_id: str, inspection: dict, inspectors: list[dict], version: int) -> None:
+    session = uow.session
     issuer: Issuer = uow.runtime.deps["issuer"]
     local_now = uow.now.astimezone(SHANGHAI)
     seq = sequences.next_number(session, issuer.code, local_now.year)
     code = verification_code()
     verify_url = f"{uow.runtime.settings.public_base_url}/letters/verify/{code}"
-    content = letter_content(inspection, data["inspectors"], issuer, document_number(issuer.code, local_now.year, seq),
+    content = letter_content(inspection, inspectors, issuer, document_number(issuer.code, local_now.year, seq),
                              local_now.date().isoformat(), code, verify_url)
     pdf = uow.runtime.deps["render_letter"](content)
-    document = Document(id=new_id(), inspection_id=data["inspection_id"], kind=KIND_JOINT_LETTER,
-                        issuer_code=issuer.code, year=local_now.year, seq=seq, number=content["number"], version=1,
-                        status="current", verification_code=code, inspector_ids=[i["id"] for i in data["inspectors"]],
+    document = Document(id=new_id(), inspection_id=inspection_id, kind=KIND_JOINT_LETTER, issuer_code=issuer.code,
+                        year=local_now.year, seq=seq, number=content["number"], version=version,
+                        status="current", verification_code=code, inspector_ids=[i["id"] for i in inspectors],
                         content=content, created_at=uow.now)
     session.add(document)
     session.add(DocumentFile(document_id=document.id, pdf=pdf))
     uow.audit("system:letters", "letter.issued", f"document:{document.id}",
-              after={"number": document.number, "inspection": document.inspection_id})
+              after={"number": document.number, "inspection": inspection_id, "version": version})
     for department in inspection["departments"]:
-        uow.emit("letter.issued", partner_message(document, inspection, department, data["inspectors"], verify_url),
-                 subject=document.inspection_id, department=department["code"])
+        uow.emit("letter.issued", partner_message(document, inspection, department, inspectors, verify_url),
+                 subject=inspection_id, department=department["code"])
 
 
 def _current(session, inspection_id: str) -> Document | None:

@@ -27,6 +27,18 @@ def record_assignment(event: Event, uow: UnitOfWork) -> None:
                                inspection=data["inspection"], round=1, created_at=uow.now))
 
 
+def record_replacement(event: Event, uow: UnitOfWork) -> None:
+    """On `inspectors.replaced` (S13): from now on the new team may record the results, the old member not."""
+    data = event.data
+    assignment = uow.session.get(Assignment, data["inspection_id"])
+    if assignment is None:
+        return record_assignment(event, uow)
+    assignment.inspector_ids = [i["id"] for i in data["inspectors"]]
+    assignment.inspectors = data["inspectors"]
+    uow.audit("system:results", "assignment.replaced", f"inspection:{data['inspection_id']}",
+              before={"inspector": data["old"]["id"]}, after={"inspector": data["new"]["id"]})
+
+
 @dataclass(frozen=True)
 class SubmitResult:
     inspection_id: str

@@ -103,7 +103,8 @@ def test_outbox_bodies_are_structured_cloudevents(system, visit):
 
 
 CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
-                    "inspection.ready": "InspectionReady", "inspectors.assigned": "InspectorsAssigned",
+                    "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
+                    "inspectors.assigned": "InspectorsAssigned",
                     "letter.issued": "LetterIssued", "result.published": "ResultPublished"}
 
 

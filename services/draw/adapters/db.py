@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
@@ -25,6 +25,51 @@ class Inspector(Base):
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
     established: Mapped[bool] = mapped_column(Boolean, default=True)
     phone: Mapped[str] = mapped_column(String(40), default="")  # private: never in public records
+    jurisdiction: Mapped[str] = mapped_column(String(12), default="370211")  # S6: drawn from its own district
+    expertise: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class StatusPeriod(Base):
+    """Leave, sick leave, secondment…: an inspector is not drawn for a visit that overlaps such a period."""
+    __tablename__ = "inspector_status_period"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # 休假 / 病假 / 借调 / 培训 / 其他
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Conflict(Base):
+    """N3: an interest between an inspector and a company (declared, or decided on a company's application)."""
+    __tablename__ = "inspector_conflict"
+    __table_args__ = (UniqueConstraint("inspector_id", "company_uscc", name="uq_conflict_inspector_company"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"), index=True)
+    company_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))  # declared / application
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecusalApplication(Base):
+    """N3: a company applies for an inspector's recusal; the head decides (default within 3 days)."""
+    __tablename__ = "recusal_application"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    company_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    company_name: Mapped[str] = mapped_column(String(300))
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"))
+    inspection_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending / approved / rejected
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_on: Mapped[date] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Account(Base):
@@ -69,6 +114,49 @@ class DrawRecord(Base):
     inspectors: Mapped[list] = mapped_column(JSON)  # names are confidential before the visit (N4)
     inspection: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TeamMember(Base):
+    """Who is on a visit's team now: the draw's picks, then replacements (S13). The draw record itself never
+    changes (N4); this table says who replaced whom, when and why."""
+    __tablename__ = "team_member"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"), index=True)
+    visit_start: Mapped[date] = mapped_column(Date)
+    visit_end: Mapped[date] = mapped_column(Date)
+    via: Mapped[str] = mapped_column(String(20))  # draw / replacement / matched
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class Replacement(Base):
+    """S13: a drawn inspector is replaced only on a reasoned request, approved by an approver who *chooses*
+    the replacement from the eligible officers the system lists — no lottery."""
+    __tablename__ = "replacement"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    draw_id: Mapped[str] = mapped_column(ForeignKey("draw_record.id"))
+    inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"))
+    reason: Mapped[str] = mapped_column(String(20))  # 岗位调整 / 工作冲突 / 健康状况 / 执法回避
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="requested")  # requested / approved / rejected
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decision_text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    replacement_id: Mapped[str | None] = mapped_column(ForeignKey("inspector.id"), nullable=True)
+
+
+class PublicNumbers(Base):
+    """Public random numbers a clerk enters (e.g. a published lottery result) to add to the next draws' sources."""
+    __tablename__ = "public_numbers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    numbers: Mapped[list] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(Text)  # where anyone can check them
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DrawBlocked(Base):

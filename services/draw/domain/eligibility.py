@@ -1,8 +1,16 @@
-"""Who may be drawn for a visit (N2, N3, S6) — pure rules, no I/O."""
+"""Who may be drawn for a visit (N2, N3, S6) — pure rules, no I/O. Every exclusion carries its reason, and the
+reasons are public (they go into the draw record), so they name the rule, never private details."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: date
+    end: date
 
 
 @dataclass(frozen=True)
@@ -11,23 +19,45 @@ class Candidate:
     on_duty: bool
     certificate_no: str | None
     certificate_expiry: date | None
+    jurisdiction: str = ""
+    periods: tuple[Period, ...] = ()
+    conflicts: frozenset[str] = field(default_factory=frozenset)  # USCCs the inspector must not inspect
+    load: int = 0  # visits already assigned that overlap this one
 
 
-def exclusion_reason(candidate: Candidate, visit_end: date) -> str | None:
+@dataclass(frozen=True)
+class Visit:
+    company_uscc: str
+    start: date
+    end: date
+    jurisdiction: str
+    max_load: int
+
+
+def exclusion_reason(candidate: Candidate, visit: Visit) -> str | None:
     if not candidate.on_duty:
         return "不在岗"
     if not candidate.certificate_no:
         return "无执法证"
-    if candidate.certificate_expiry is not None and candidate.certificate_expiry < visit_end:
+    if candidate.certificate_expiry is not None and candidate.certificate_expiry < visit.end:
         return f"执法证有效期至 {candidate.certificate_expiry}，早于检查结束日期"
+    if candidate.jurisdiction != visit.jurisdiction:
+        return f"不属于本辖区（{candidate.jurisdiction}）"
+    for period in candidate.periods:
+        if period.start <= visit.end and visit.start <= period.end:
+            return f"{period.kind}（{period.start} 至 {period.end}）与检查时间重叠"
+    if visit.company_uscc in candidate.conflicts:
+        return "与被检查单位存在利害关系，依法回避（N3）"
+    if candidate.load >= visit.max_load:
+        return f"检查时间内已承担 {candidate.load} 项检查，达到上限"
     return None
 
 
-def split_pool(candidates: list[Candidate], visit_end: date) -> tuple[list[str], list[dict]]:
+def split_pool(candidates: list[Candidate], visit: Visit) -> tuple[list[str], list[dict]]:
     """The frozen pool is sorted by id (design §4) so anyone can rebuild it from the record."""
     pool, excluded = [], []
     for candidate in sorted(candidates, key=lambda c: c.id):
-        reason = exclusion_reason(candidate, visit_end)
+        reason = exclusion_reason(candidate, visit)
         if reason:
             excluded.append({"id": candidate.id, "reason": reason})
         else:

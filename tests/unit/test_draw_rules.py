@@ -1,0 +1,250 @@
+"""The draw's rules (issue 4): RFC 3797's statistical and prefix properties, eligibility with reasons (N2, N3,
+S6), one draw per inspection (N4), public numbers, replacement only with approval (S13), recusal (N3)."""
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from services.draw.domain.eligibility import Candidate, Period, Visit, exclusion_reason, split_pool
+from shared import rfc3797
+from tests.flow import WsgiHttp, login, ok
+from tests.unit.test_embedded_bus import assigned_payload
+
+pytestmark = pytest.mark.unit
+
+# --- RFC 3797 -------------------------------------------------------------------------------------------------
+
+
+def test_the_mapping_step_is_exactly_uniform_by_enumeration():
+    """Every sequence of reduced values maps to a distinct ordering: each of the 5! orderings exactly once."""
+    pool = list("ABCDE")
+    orderings = [tuple(rfc3797.picks(pool, list(values)))
+                 for values in itertools.product(range(5), range(4), range(3), range(2), range(1))]
+    assert len(orderings) == 120 and len(set(orderings)) == 120
+
+
+def test_the_selection_is_uniform_by_a_deterministic_chi_square():
+    """Over 6,000 fixed keys, the first pick from a pool of 6 spreads evenly (chi-square, 5 d.f., p > 0.001)."""
+    pool = [f"P{i}" for i in range(6)]
+    counts = {member: 0 for member in pool}
+    for seed in range(6000):
+        counts[rfc3797.select(pool, 1, rfc3797.make_key([[seed]]))[0]] += 1
+    expected = 1000
+    chi_square = sum((c - expected) ** 2 / expected for c in counts.values())
+    assert chi_square < 20.52, counts
+
+
+def test_selecting_more_keeps_the_earlier_picks_the_prefix_property():
+    key = rfc3797.make_key([[123456789], [7, 3]])
+    pool = [f"INS-{i:03d}" for i in range(40)]
+    longest = rfc3797.select(pool, 10, key)
+    for n in range(1, 10):
+        assert rfc3797.select(pool, n, key) == longest[:n]
+
+
+def test_an_excluded_pick_is_skipped_by_taking_the_next_one_as_rfc_3797_describes():
+    """RFC 3797 §5: if a selected person cannot serve, the next selected one in sequence takes the place."""
+    key = rfc3797.make_key([[42]])
+    pool = [f"P{i}" for i in range(10)]
+    first_three = rfc3797.select(pool, 3, key)
+    team = [p for p in first_three if p != first_three[0]]
+    assert team == first_three[1:3]
+
+
+# --- eligibility --------------------------------------------------------------------------------------------
+
+VISIT = Visit(company_uscc="914403001922038216", start=date(2026, 12, 1), end=date(2026, 12, 5),
+              jurisdiction="370211", max_load=2)
+
+
+def a_candidate(**changes) -> Candidate:
+    values = dict(id="INS-001", on_duty=True, certificate_no="370211001", certificate_expiry=date(2028, 1, 1),
+                  jurisdiction="370211")
+    values.update(changes)
+    return Candidate(**values)
+
+
+@pytest.mark.parametrize("changes, words", [
+    ({"certificate_expiry": date(2026, 12, 3)}, "执法证有效期至 2026-12-03"),
+    ({"periods": (Period("休假", date(2026, 11, 30), date(2026, 12, 1)),)}, "休假（2026-11-30 至 2026-12-01）"),
+    ({"conflicts": frozenset({"914403001922038216"})}, "回避"),
+    ({"jurisdiction": "370202"}, "不属于本辖区"),
+    ({"on_duty": False}, "不在岗"),
+    ({"certificate_no": None}, "无执法证"),
+    ({"load": 2}, "达到上限"),
+])
+def test_each_ineligibility_is_excluded_with_its_reason(changes, words):
+    assert words in exclusion_reason(a_candidate(**changes), VISIT)
+
+
+def test_a_period_that_does_not_touch_the_visit_does_not_exclude():
+    sick = Period("病假", date(2026, 11, 1), date(2026, 11, 30))
+    assert exclusion_reason(a_candidate(periods=(sick,)), VISIT) is None
+
+
+def test_the_pool_is_sorted_by_id_and_exclusions_are_listed():
+    pool, excluded = split_pool([a_candidate(id="B"), a_candidate(id="A"), a_candidate(id="C", on_duty=False)], VISIT)
+    assert pool == ["A", "B"] and excluded == [{"id": "C", "reason": "不在岗"}]
+
+
+# --- the draw in the running system ----------------------------------------------------------------------------
+
+@pytest.fixture
+def http(system, reference):
+    return WsgiHttp(system.wsgi)
+
+
+def _ready(system, inspection_id="insp-r", uscc="914403001922038216", start=None, end=None):
+    """Put an `inspection.ready` in intake's outbox (as dispatch would) and let the bus deliver it."""
+    runtime = system.runtime("intake")
+    today = runtime.clock.today_local()
+    inspection = assigned_payload(inspection_id)["inspection"]
+    inspection["company"]["uscc"] = uscc
+    inspection["window"] = {"start": (start or today + timedelta(days=3)).isoformat(),
+                            "end": (end or today + timedelta(days=6)).isoformat()}
+    with runtime.app.app_context():
+        uow = runtime.unit_of_work()
+        uow.emit("inspection.ready", inspection, subject=inspection_id)
+        uow.commit()
+    system.bus.drain()
+    return inspection
+
+
+def _draws(http, clerk=None):
+    return ok(http.call("GET", "/draw/api/v1/draws?per_page=200", clerk))["items"]
+
+
+def test_two_ready_events_for_one_inspection_make_one_draw_and_the_second_is_audited(system, http):
+    _ready(system)
+    _ready(system)  # a second event id for the same inspection: a redraw attempt
+    assert len(_draws(http)) == 1
+    runtime = system.runtime("draw")
+    with runtime.app.app_context():
+        refused = runtime.db.session.query(runtime.models["AuditEntry"]).filter_by(action="draw.refused").count()
+    assert refused == 1
+
+
+def test_the_public_sees_ids_only_before_the_visit_and_clerks_see_names(system, http):
+    _ready(system)
+    public = _draws(http)[0]
+    assert "inspectors" not in public and public["selected"]
+    clerk = _draws(http, login(http, "clerk01"))[0]
+    assert [p["id"] for p in clerk["inspectors"]] == clerk["selected"]
+
+
+def test_public_numbers_entered_before_the_draw_join_its_sources_and_it_still_verifies(system, http):
+    clerk = login(http, "clerk01")
+    ok(http.call("POST", "/draw/api/v1/public-numbers", clerk,
+                 {"numbers": [3, 17, 22, 31], "source": "中国福利彩票双色球第2026137期开奖号码"}))
+    _ready(system)
+    record = _draws(http)[0]
+    assert record["sources"][1] == [3, 17, 22, 31] and record["key"].endswith("3.17.22.31./")
+    assert ok(http.call("GET", f"/draw/api/v1/draws/{record['id']}/verify"))["verified"] is True
+
+
+def test_a_declared_conflict_excludes_the_inspector_from_that_companys_draw(system, http):
+    clerk = login(http, "clerk01")
+    uscc = "91440300708461136T"
+    ok(http.call("POST", "/draw/api/v1/inspectors/INS-003/conflicts", clerk,
+                 {"company_uscc": uscc, "reason": "配偶在该企业任职"}))
+    _ready(system, uscc=uscc)
+    record = _draws(http)[0]
+    assert "INS-003" not in record["pool"]
+    assert {"id": "INS-003", "reason": "与被检查单位存在利害关系，依法回避（N3）"} in record["excluded"]
+    assert "配偶" not in json.dumps(record, ensure_ascii=False), "the private reason is not published"
+
+
+def test_a_leave_period_excludes_the_inspector(system, http):
+    clerk = login(http, "clerk01")
+    today = system.runtime("draw").clock.today_local()
+    ok(http.call("POST", "/draw/api/v1/inspectors/INS-004/periods", clerk,
+                 {"kind": "休假", "start": today.isoformat(), "end": (today + timedelta(days=30)).isoformat()}))
+    _ready(system)
+    assert any(e["id"] == "INS-004" and "休假" in e["reason"] for e in _draws(http)[0]["excluded"])
+
+
+def test_too_few_eligible_inspectors_block_the_visit_with_a_reason_and_no_partial_team(system, http):
+    clerk = login(http, "clerk01")
+    for n in range(1, 19):
+        ok(http.call("PATCH", f"/draw/api/v1/inspectors/INS-{n:03d}", clerk,
+                     {"on_duty": False, "reason": "测试：离岗"}))
+    _ready(system)
+    assert _draws(http) == []
+    blocked = ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"]
+    assert "少于所需的 2 名" in blocked[0]["reason"]
+
+
+# --- replacement (S13) and recusal (N3) -------------------------------------------------------------------
+
+def _team(http, clerk, inspection_id):
+    return next(d for d in _draws(http, clerk) if d["inspection_id"] == inspection_id)
+
+
+def test_a_replacement_needs_an_approver_who_chooses_from_the_eligible_list(system, http):
+    clerk, approver = login(http, "clerk01"), login(http, "approver01")
+    inspection = _ready(system)
+    record = _team(http, clerk, inspection["inspection_id"])
+    leaving = record["selected"][0]
+    inspector_token = login(http, f"insp{int(leaving[-3:]):02d}")
+    request = ok(http.call("POST", f"/draw/api/v1/draws/{record['id']}/replacements", inspector_token,
+                           {"inspector_id": leaving, "reason": "健康状况", "text": "住院治疗"}))
+    assert request["status"] == "requested"
+    for who in (inspector_token, clerk):  # neither the requester nor a clerk may approve
+        assert http.call("POST", f"/draw/api/v1/replacements/{request['id']}/approve", who,
+                         {"replacement_inspector_id": "INS-010", "text": "同意"})[0] == 403
+    candidates = ok(http.call("GET", f"/draw/api/v1/replacements/{request['id']}/candidates", approver))
+    offered = [c["id"] for c in candidates["candidates"]]
+    assert leaving not in offered and record["selected"][1] not in offered and "INS-019" not in offered
+    assert http.call("POST", f"/draw/api/v1/replacements/{request['id']}/approve", approver,
+                     {"replacement_inspector_id": "INS-019", "text": "同意"})[0] == 422
+    chosen = offered[0]
+    ok(http.call("POST", f"/draw/api/v1/replacements/{request['id']}/approve", approver,
+                 {"replacement_inspector_id": chosen, "text": "同意，由其补位"}))
+    system.bus.drain()
+    replaced = [r for r in _outbox(system, "draw") if r.routing_key == "inspectors.replaced"]
+    assert len(replaced) == 1 and json.loads(replaced[0].body)["data"]["new"]["id"] == chosen
+    from tests.e2e.test_flow_embedded import contract_validator
+    assert not list(contract_validator("InspectorsReplaced").iter_errors(json.loads(replaced[0].body)))
+    letters = system.runtime("letters")
+    with letters.app.app_context():
+        from services.letters.adapters.db import Document
+        documents = letters.db.session.query(Document).order_by(Document.version).all()
+    assert [(d.version, d.status) for d in documents] == [(1, "revoked"), (2, "current")]
+    assert chosen in documents[1].inspector_ids and leaving not in documents[1].inspector_ids
+    assert _team(http, clerk, inspection["inspection_id"])["selected"] == record["selected"], "the record stays"
+
+
+def test_without_approval_the_team_does_not_change(system, http):
+    clerk = login(http, "clerk01")
+    inspection = _ready(system)
+    record = _team(http, clerk, inspection["inspection_id"])
+    ok(http.call("POST", f"/draw/api/v1/draws/{record['id']}/replacements", clerk,
+                 {"inspector_id": record["selected"][0], "reason": "工作冲突", "text": "同日另有专项任务"}))
+    system.bus.drain()
+    assert [r for r in _outbox(system, "draw") if r.routing_key == "inspectors.replaced"] == []
+
+
+def test_an_approved_recusal_excludes_the_inspector_and_opens_a_replacement(system, http):
+    clerk, approver = login(http, "clerk01"), login(http, "approver01")
+    inspection = _ready(system)
+    record = _team(http, clerk, inspection["inspection_id"])
+    target = record["selected"][1]
+    application = ok(http.call("POST", "/draw/api/v1/recusals", clerk, {
+        "company_uscc": inspection["company"]["uscc"], "company_name": inspection["company"]["name"],
+        "inspector_id": target, "inspection_id": inspection["inspection_id"], "reason": "该人员曾参与本企业项目审批"}))
+    assert application["status"] == "pending"
+    assert http.call("POST", f"/draw/api/v1/recusals/{application['id']}/decision", clerk,
+                     {"approve": True, "reason": "属实"})[0] == 403
+    ok(http.call("POST", f"/draw/api/v1/recusals/{application['id']}/decision", approver,
+                 {"approve": True, "reason": "经核实属实，准予回避"}))
+    pending = ok(http.call("GET", "/draw/api/v1/replacements", approver))["items"]
+    assert pending[0]["inspector_id"] == target and pending[0]["reason"] == "执法回避"
+
+
+def _outbox(system, service):
+    runtime = system.runtime(service)
+    with runtime.app.app_context():
+        return runtime.db.session.query(runtime.models["Outbox"]).all()
