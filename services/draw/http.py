@@ -20,7 +20,7 @@ api = Blueprint("draw", __name__, url_prefix="/draw/api/v1", description="随机
 PRIVILEGED = ("clerk", "approver", "admin")
 
 
-def _may_see_names(record: DrawRecord) -> bool:
+def may_see_names(record: DrawRecord) -> bool:
     """N4: the drawn list is confidential until the visit date, except to clerks and the team itself."""
     principal = current_principal()
     if principal and principal.role in PRIVILEGED:
@@ -32,7 +32,7 @@ def _may_see_names(record: DrawRecord) -> bool:
 
 def _public(record: DrawRecord) -> dict:
     return handlers.public_record(record, db.session.get(SeedCommitment, record.commitment_id),
-                                  _may_see_names(record))
+                                  may_see_names(record))
 
 
 @api.get("/draws")

@@ -34,6 +34,21 @@ def login():
     return response
 
 
+@pages.get("/draws/<draw_id>")
+def draw_page(draw_id):
+    """Public verification page (N4): the record as published and the result of recomputing it here."""
+    from . import handlers
+    from .adapters.db import DrawRecord, SeedCommitment
+    from .http import may_see_names
+    record = db.session.get(DrawRecord, draw_id)
+    if record is None:
+        return render_template("error.html", status=404, message="抽取记录不存在"), 404
+    public = handlers.public_record(record, db.session.get(SeedCommitment, record.commitment_id),
+                                    may_see_names(record))
+    ok, problems = handlers.verify_record(public)
+    return render_template("draw/verify.html", record=public, verified=ok, problems=problems)
+
+
 @pages.get("/logout")
 def logout():
     response = make_response(redirect("/"))

@@ -248,3 +248,36 @@ def _outbox(system, service):
     runtime = system.runtime(service)
     with runtime.app.app_context():
         return runtime.db.session.query(runtime.models["Outbox"]).all()
+
+
+def test_the_public_verification_page_shows_the_record_and_the_recomputation(system, http):
+    _ready(system)
+    record = _draws(http)[0]
+    status, page = http.call("GET", f"/draw/draws/{record['id']}", raw=True)
+    page = page.decode()
+    assert status == 200 and "验证通过" in page and record["pool_hash"] in page and "不公开姓名" in page
+
+
+@pytest.mark.parametrize("tamper", ["pool", "seed", "selected"])
+def test_the_standalone_verifier_confirms_a_real_record_and_rejects_a_changed_one(system, http, tmp_path, tamper):
+    import subprocess
+    import sys
+
+    from shared.config import PROJECT_ROOT
+    _ready(system)
+    record = _draws(http)[0]
+    script = [sys.executable, "-I", "-S", str(PROJECT_ROOT / "scripts" / "verify_draw.py")]
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert subprocess.run([*script, str(good)], capture_output=True).returncode == 0
+    if tamper == "pool":
+        record["pool"] = sorted(record["pool"] + ["INS-999"])
+    elif tamper == "seed":
+        record["commitment"]["seed"] += 1
+        record["sources"][0] = [record["commitment"]["seed"]]
+        record["key"] = rfc3797.make_key(record["sources"])
+    else:
+        record["selected"] = list(reversed(record["selected"]))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    assert subprocess.run([*script, str(bad)], capture_output=True).returncode == 1
