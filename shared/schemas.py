@@ -21,6 +21,10 @@ class Integer(_Chinese, fields.Integer):
     default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
 
 
+class Float(_Chinese, fields.Float):
+    default_error_messages = {"invalid": "应为数字", "special": "不能为 NaN 或无穷大"}
+
+
 class Boolean(_Chinese, fields.Boolean):
     default_error_messages = {"invalid": "应为布尔值（true/false）"}
 

@@ -7,7 +7,7 @@ from shared.clock import Clock
 from shared.config import Settings, load_settings
 from shared.web import create_service_app
 
-from . import http_library, http_replacements
+from . import http_library, http_replacements, http_targets
 from .adapters.db import db, messaging
 from .consumers import HANDLERS
 from .domain.policy import DrawPolicy
@@ -17,7 +17,7 @@ from .pages import pages
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
                policy: DrawPolicy | None = None) -> Flask:
-    blueprints = [api, http_library.api, http_replacements.api, pages]
+    blueprints = [api, http_library.api, http_replacements.api, http_targets.api, pages]
     return create_service_app("draw", settings or load_settings("draw"), db, messaging, blueprints, HANDLERS,
                               clock=clock, deps={"policy": policy or DrawPolicy.from_env()})
 

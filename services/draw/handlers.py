@@ -12,6 +12,7 @@ from shared.uow import UnitOfWork
 from . import commitments
 from .adapters.db import DrawBlocked, DrawRecord, Inspector, PublicNumbers, TeamMember
 from .domain.policy import DrawPolicy
+from .matching import WAITING, is_comprehensive
 from .pool import eligible, visit_of
 
 PURPOSE_INSPECTORS = "inspectors"
@@ -30,6 +31,8 @@ def draw_inspectors(event: Event, uow: UnitOfWork) -> None:
         uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{inspection_id}",
                   reason="该检查已完成人员抽取，不得重复抽取（N4）")
         return
+    if is_comprehensive(inspection):
+        return _block(uow, inspection, WAITING)  # S7: matched by a clerk, not drawn
     visit = visit_of(inspection, policy)
     inspectors, pool, excluded = eligible(session, policy, visit)
     if len(pool) < policy.team_size:

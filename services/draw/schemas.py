@@ -1,7 +1,7 @@
 """draw's request shapes."""
 from marshmallow import validate
 
-from shared.schemas import BaseSchema, Boolean, Date, Integer, List, String, length, one_of
+from shared.schemas import BaseSchema, Boolean, Date, Float, Integer, List, Nested, String, length, one_of
 
 from .replacements import REASONS
 
@@ -86,3 +86,40 @@ class ApprovalSchema(BaseSchema):
 
 class RejectionSchema(BaseSchema):
     text = String(required=True, validate=length(min=2, max=2000))
+
+
+class TargetRowSchema(BaseSchema):
+    uscc = String(required=True, validate=length(min=18, max=18))
+    name = String(required=True, validate=length(min=1, max=300))
+    address = String(load_default="", validate=length(max=300))
+    unit_class = String(required=True, validate=one_of(("重点", "一般", "特殊")))
+    credit_class = String(load_default="", validate=length(max=10))
+    active = Boolean(load_default=True)
+
+
+class LocalTargetsSchema(BaseSchema):
+    rows = List(Nested(TargetRowSchema), required=True, validate=validate.Length(min=1, max=5000,
+                                                                                 error="一次应提交 1 到 5000 行"))
+    reason = String(required=True, validate=length(min=2, max=1000))
+
+
+class QuotaRuleSchema(BaseSchema):
+    unit_class = String(required=True, validate=one_of(("重点", "一般", "特殊")))
+    kind = String(required=True, validate=one_of(("percent", "per_officer", "once_a_year")))
+    value = Float(load_default=0, validate=validate.Range(min=0, error="应不小于 0"))
+    credit_class = String(load_default=None, allow_none=True, validate=length(max=10))
+    period = String(load_default="quarter", validate=one_of(("quarter", "year")))
+    rounding = String(load_default="ceil", validate=one_of(("ceil", "floor", "round")))
+
+
+class TargetDrawSchema(BaseSchema):
+    plan_id = String(required=True, validate=length(min=1, max=36))
+    period = String(required=True, validate=validate.Regexp(r"^\d{4}(Q[1-4])?$", error="期间格式应为 2026Q4 或 2026"))
+    library = String(load_default="随机抽查库", validate=one_of(("随机抽查库", "排污许可库", "应急减排库")))
+    rules = List(Nested(QuotaRuleSchema), required=True, validate=validate.Length(min=1, error="至少一条规则"))
+    items = List(String(), required=True, validate=validate.Length(min=1, error="至少一个检查事项"))
+
+
+class MatchSchema(BaseSchema):
+    inspector_ids = List(String(), required=True)
+    reason = String(required=True, validate=length(min=2, max=1000))

@@ -57,4 +57,19 @@ def _answer_rejected(uow: UnitOfWork, code: str, body: dict, error: DomainError,
                                "fields": error.fields}, subject=None, department=code)
 
 
-HANDLERS = {"task.submitted": on_task_submitted}
+def on_targets_drawn(event: Event, uow: UnitOfWork) -> None:
+    """S6/S12: companies drawn from the target library become tasks of the drawing department in the plan, each
+    carrying its stratum draw as the upstream reference; a refused one is kept as a rejection for the clerk."""
+    data, today = event.data, uow.runtime.clock.today_local()
+    for target in data["targets"]:
+        body = {"plan_id": data["plan_id"], "external_id": f"{target['draw_id']}:{target['uscc']}",
+                "company": {"uscc": target["uscc"], "name": target["name"], "address": target.get("address", "")},
+                "items": data["items"], "upstream_draw_ref": target["draw_id"]}
+        command = handlers.command_from(body, data["department"], "system:draw", "draw")
+        try:
+            handlers.attempt(command, uow, today, body)
+        except DomainError:
+            continue  # recorded by attempt() as a rejection with its reasons
+
+
+HANDLERS = {"task.submitted": on_task_submitted, "targets.drawn": on_targets_drawn}

@@ -104,7 +104,7 @@ def test_outbox_bodies_are_structured_cloudevents(system, visit):
 
 CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
                     "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
-                    "inspectors.assigned": "InspectorsAssigned",
+                    "inspectors.assigned": "InspectorsAssigned", "targets.drawn": "TargetsDrawn",
                     "letter.issued": "LetterIssued", "result.published": "ResultPublished"}
 
 

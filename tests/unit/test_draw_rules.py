@@ -281,3 +281,118 @@ def test_the_standalone_verifier_confirms_a_real_record_and_rejects_a_changed_on
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     assert subprocess.run([*script, str(bad)], capture_output=True).returncode == 1
+
+
+# --- quotas (S6, N6) ------------------------------------------------------------------------------------------
+
+def test_s6_quotas_from_a_known_fixture():
+    """Key units: 25 % per quarter, rounded up; general units: 5 × on-duty officers per year, a quarter of it."""
+    from services.draw.domain.quota import QuotaRule, quota, source_document_rules
+    key_rule, general_rule = source_document_rules()
+    assert quota(key_rule, 37, on_duty_officers=18) == 10        # 9.25 → 10
+    assert quota(key_rule, 40, on_duty_officers=18) == 10        # exactly 25 %
+    assert quota(general_rule, 400, on_duty_officers=18) == 23   # 5 × 18 / 4 = 22.5 → 23
+    assert quota(QuotaRule("一般", "per_officer", 5, period="year"), 400, 18) == 90
+    assert quota(general_rule, 12, on_duty_officers=18) == 12    # never more than the stratum holds
+    assert quota(QuotaRule("一般", "once_a_year"), 30, 18) == 8     # 7.5 → 8
+    assert quota(QuotaRule("重点", "percent", 25, rounding="floor"), 37, 18) == 9
+    with pytest.raises(ValueError):
+        QuotaRule("一般", "lottery")
+
+
+# --- target libraries, target draws, comprehensive enforcement -----------------------------------------------
+
+def _local_library(http, clerk, key_units=8, general_units=30):
+    import random as _random
+
+    from shared.uscc import random_uscc
+    rng = _random.Random(11)
+    rows = [{"uscc": random_uscc(rng), "name": f"重点排污单位{n}", "unit_class": "重点", "credit_class": "B"}
+            for n in range(key_units)]
+    rows += [{"uscc": random_uscc(rng), "name": f"一般排污单位{n}", "unit_class": "一般", "credit_class": "A"}
+             for n in range(general_units)]
+    ok(http.call("POST", "/draw/api/v1/targets/local", clerk, {"rows": rows, "reason": "第四季度对象库更新"}))
+    return rows
+
+
+def test_a_target_draw_meets_the_s6_quotas_and_its_targets_become_visits(system, http):
+    clerk = login(http, "clerk01")
+    today = system.runtime("intake").clock.today_local()
+    plan = ok(http.call("POST", "/intake/api/v1/plans", clerk, {
+        "number": f"〔{today.year}〕21号", "name": "随机抽查（污染源日常监管）", "module": "随机抽查",
+        "lead_department": "STHJ", "partners": [], "period_start": today.isoformat(),
+        "period_end": (today + timedelta(days=60)).isoformat(), "intake_deadline": today.isoformat()}))
+    _local_library(http, clerk)
+    body = {"plan_id": plan["id"], "period": f"{today.year}Q4", "items": ["STHJ-01"],
+            "rules": [{"unit_class": "重点", "kind": "percent", "value": 25},
+                      {"unit_class": "一般", "kind": "per_officer", "value": 5}]}
+    drawn = ok(http.call("POST", "/draw/api/v1/target-draws", clerk, body))
+    officers = drawn["on_duty_officers"]
+    assert officers == 19  # 20 in the demo library, one off duty
+    assert [(s["size"], s["quota"]) for s in drawn["strata"]] == [(8, 2), (30, min(30, -(-5 * officers // 4)))]
+    for stratum in drawn["strata"]:
+        assert ok(http.call("GET", f"/draw/api/v1/draws/{stratum['draw_id']}/verify"))["verified"] is True
+    assert http.call("POST", "/draw/api/v1/target-draws", clerk, body)[0] == 409  # once per plan and period
+    system.bus.drain()
+    from tests.e2e.test_flow_embedded import contract_validator
+    for row in [r for r in _outbox(system, "draw") if r.routing_key == "targets.drawn"]:
+        assert not list(contract_validator("TargetsDrawn").iter_errors(json.loads(row.body)))
+    visits = ok(http.call("GET", f"/intake/api/v1/plans/{plan['id']}/inspections", clerk))["items"]
+    assert sorted(v["company"]["uscc"] for v in visits) == sorted(t["uscc"] for t in drawn["targets"])
+    assert visits[0]["departments"][0]["upstream_draw_refs"][0] in {s["draw_id"] for s in drawn["strata"]}
+
+
+def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(system, http):
+    clerk = login(http, "clerk01")
+    inspection = assigned_payload("insp-zh")["inspection"]
+    inspection["plan"]["module"] = "综合执法"
+    today = system.runtime("intake").clock.today_local()
+    inspection["window"] = {"start": (today + timedelta(days=2)).isoformat(),
+                            "end": (today + timedelta(days=4)).isoformat()}
+    runtime = system.runtime("intake")
+    with runtime.app.app_context():
+        uow = runtime.unit_of_work()
+        uow.emit("inspection.ready", inspection, subject="insp-zh")
+        uow.commit()
+    system.bus.drain()
+    assert _draws(http) == [], "no lottery for comprehensive enforcement (S7)"
+    waiting = ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"]
+    assert "直接匹配" in waiting[0]["reason"]
+    refused = http.call("POST", "/draw/api/v1/inspections/insp-zh/match", clerk,
+                        {"inspector_ids": ["INS-020", "INS-001"], "reason": "专项执法"})
+    assert refused[0] == 422 and "执法证" in refused[1]["error"]["fields"]["inspector_ids"][0]
+    ok(http.call("POST", "/draw/api/v1/inspections/insp-zh/match", clerk,
+                 {"inspector_ids": ["INS-001", "INS-002"], "reason": "支队专项执法方案指定"}))
+    system.bus.drain()
+    matchings = ok(http.call("GET", "/draw/api/v1/matchings"))["items"]
+    assert matchings[0]["method"] == "直接匹配（非摇号）" and matchings[0]["matched_by"] == "clerk:clerk01"
+    letters = system.runtime("letters")
+    with letters.app.app_context():
+        from services.letters.adapters.db import Document
+        assert letters.db.session.query(Document).filter_by(inspection_id="insp-zh").count() == 1
+
+
+def test_a_province_library_is_imported_read_only_from_its_file_with_row_errors_in_chinese(system, http, tmp_path):
+    from openpyxl import Workbook
+    from werkzeug.test import Client
+    clerk = login(http, "clerk01")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["统一社会信用代码", "单位名称", "地址", "监管类别", "信用等级"])
+    sheet.append(["914403001922038216", "青岛持证排污一厂", "前湾港路1号", "重点", "A"])
+    sheet.append(["914403001922038217", "校验位错误的厂", "", "一般", "B"])
+    path = tmp_path / "permits.xlsx"
+    book.save(path)
+    client = Client(system.wsgi)
+
+    def upload(query=""):
+        with open(path, "rb") as handle:
+            return client.post(f"/draw/api/v1/targets/import{query}", headers={"Authorization": f"Bearer {clerk}"},
+                               data={"library": "排污许可库", "file": (handle, "permits.xlsx")})
+    response = upload("?dry_run=1")
+    assert response.status_code == 422 and "第 3 行" in response.json["problems"][0]
+    sheet.delete_rows(3)
+    book.save(path)
+    assert upload().json["imported"] == 1
+    listed = ok(http.call("GET", "/draw/api/v1/targets?library=排污许可库", clerk))["items"]
+    assert [t["name"] for t in listed] == ["青岛持证排污一厂"]

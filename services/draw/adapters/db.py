@@ -159,6 +159,50 @@ class PublicNumbers(Base):
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Target(Base):
+    """检查对象库 (S4): the local random-inspection library (maintained here, changed quarterly) and the
+    province's discharge-permit and emergency-reduction libraries (imported read-only)."""
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("library", "uscc", name="uq_target_library_uscc"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    library: Mapped[str] = mapped_column(String(20), index=True)  # 随机抽查库 / 排污许可库 / 应急减排库
+    uscc: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    unit_class: Mapped[str] = mapped_column(String(10))  # 重点 / 一般 / 特殊
+    credit_class: Mapped[str] = mapped_column(String(10), default="")  # A/B/C/D or 高/中/低
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TargetDraw(Base):
+    """One target draw per plan and period (S6): its rules, the on-duty headcount it used, its stratum draws."""
+    __tablename__ = "target_draw"
+    __table_args__ = (UniqueConstraint("plan_id", "period", name="uq_target_draw_plan_period"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(String(36))
+    period: Mapped[str] = mapped_column(String(20))  # e.g. 2026Q4
+    library: Mapped[str] = mapped_column(String(20))
+    rules: Mapped[list] = mapped_column(JSON)
+    on_duty_officers: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list] = mapped_column(JSON)
+    strata: Mapped[list] = mapped_column(JSON)  # [{stratum, size, quota, draw_id}]
+    targets: Mapped[list] = mapped_column(JSON)
+    operator: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Matching(Base):
+    """S2/S7 comprehensive enforcement: inspectors are matched directly by a clerk, not drawn — recorded as such."""
+    __tablename__ = "matching"
+    inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspector_ids: Mapped[list] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    matched_by: Mapped[str] = mapped_column(String(200))
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    inspection: Mapped[dict] = mapped_column(JSON)
+
+
 class DrawBlocked(Base):
     """An inspection that cannot be drawn (too few eligible inspectors): visible, never a partial team."""
     __tablename__ = "draw_blocked"
