@@ -2,16 +2,18 @@
 recusal decisions (approvers)."""
 from __future__ import annotations
 
+from flask import Response, request
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from shared.auth import current_principal, require
 from shared.clock import iso
-from shared.errors import Forbidden
+from shared.errors import Forbidden, Invalid
 from shared.web import current_runtime, current_uow
 
-from . import library, recusal
+from . import filings, inspector_excel, library, recusal
 from .adapters.db import Inspector, PublicNumbers, RecusalApplication, db
+from .domain.filing import changes_due_on
 from .schemas import (
     ConflictSchema,
     DecisionSchema,
@@ -134,3 +136,62 @@ def enter_public_numbers(body):
     uow.audit(current_principal().actor, "public_numbers.entered", "public_numbers", after=body)
     uow.commit()
     return {"id": row.id, "numbers": row.numbers, "source": row.source, "entered_at": iso(row.entered_at)}, 201
+
+
+@api.get("/inspectors.xlsx")
+@require(*CLERKS)
+def export_inspectors():
+    return Response(inspector_excel.export(db.session),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=inspectors.xlsx"})
+
+
+@api.post("/inspectors/import")
+@require(*CLERKS)
+def import_inspectors():
+    """Excel import: `?dry_run=1` previews each row (create / change / unchanged / error with Chinese reasons);
+    without it, the valid rows are written only when no row fails."""
+    upload, reason = request.files.get("file"), (request.form.get("reason") or "").strip()
+    if upload is None or len(reason) < 2:
+        raise Invalid("缺少文件或变更理由", fields={"file": ["请上传 xlsx 文件"], "reason": ["请填写变更理由"]})
+    entries = inspector_excel.parse(upload.read())
+    dry_run = bool(request.args.get("dry_run")) or any("problems" in e for e in entries)
+    uow = current_uow()
+    department = (_policy().department, current_principal().name or _policy().department)
+    preview = inspector_excel.apply(uow, entries, department, current_principal().actor, reason, dry_run)
+    if dry_run:
+        uow.rollback()
+    else:
+        uow.commit()
+    failed = [p for p in preview if p["action"] == "error"]
+    return {"dry_run": dry_run, "rows": preview, "errors": len(failed)}, 422 if failed else 200
+
+
+@api.get("/filings/inspector-changes/<period>")
+@require(*CLERKS, "approver")
+def quarter_changes(period):
+    """The quarter's change report (S5) before filing: every library change from the audit log."""
+    try:
+        due = changes_due_on(period)
+    except ValueError:
+        raise Invalid("期间格式应为 2026Q4", fields={"period": ["格式不正确"]}) from None
+    rows = filings.inspector_changes(db.session, current_runtime().models["AuditEntry"], period)
+    return {"period": period, "due_on": str(due), "changes": rows}
+
+
+@api.post("/filings/<kind>/<period>")
+@require(*CLERKS)
+def file_report(kind, period):
+    """File the quarter's change report (`inspector_changes/2026Q4`) or the 15 January headcount
+    (`headcount/2027`); a late filing is accepted and marked late."""
+    if kind not in ("inspector_changes", "headcount"):
+        raise Invalid("报表类型不正确", fields={"kind": ["应为 inspector_changes 或 headcount"]})
+    uow = current_uow()
+    try:
+        filing = filings.file(uow, kind, period, current_principal().actor)
+    except ValueError:
+        raise Invalid("期间格式不正确", fields={"period": ["季度如 2026Q4，年度如 2027"]}) from None
+    uow.commit()
+    return {"kind": filing.kind, "period": filing.period, "due_on": str(filing.due_on),
+            "late": filing.content["late"], "filed_at": iso(filing.filed_at),
+            "count": filing.content.get("count")}, 201

@@ -2,7 +2,7 @@
 RFC 3797 protocol per stratum; the drawn companies become inspections in intake (`targets.drawn`)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from shared import rfc3797
 from shared.errors import Conflict, Invalid
@@ -10,17 +10,18 @@ from shared.ids import new_id
 from shared.uow import UnitOfWork
 
 from . import commitments
-from .adapters.db import DrawRecord, Inspector, Target, TargetDraw
+from .adapters.db import DrawRecord, Target, TargetDraw
 from .domain.policy import DrawPolicy
 from .domain.quota import QuotaRule, quota
+from .filings import established_on_duty, filed_headcount
 from .handlers import public_numbers_before
 
 
-def on_duty_officers(session, policy: DrawPolicy) -> int:
-    """Established, on-duty officers of the drawing department: the base of the general-unit quota (S5, S6)."""
-    return session.execute(select(func.count()).select_from(Inspector).where(
-        Inspector.department_code == policy.department, Inspector.established.is_(True),
-        Inspector.on_duty.is_(True))).scalar_one()
+def on_duty_officers(session, policy: DrawPolicy, year: int) -> int:
+    """The base of the general-unit quota (S5, S6): the headcount filed on 15 January of the year, else the
+    established, on-duty officers counted now."""
+    filed = filed_headcount(session, year)
+    return filed if filed is not None else established_on_duty(session, policy.department)
 
 
 def draw_targets(uow: UnitOfWork, body: dict, actor: str) -> TargetDraw:
@@ -31,7 +32,7 @@ def draw_targets(uow: UnitOfWork, body: dict, actor: str) -> TargetDraw:
         uow.commit()
         raise Conflict("该计划本期已抽取检查对象，不得重复抽取（S6、N4）", code="already_drawn")
     rules = [QuotaRule(**rule) for rule in body["rules"]]
-    officers = on_duty_officers(session, policy)
+    officers = on_duty_officers(session, policy, int(body["period"][:4]))
     target_draw = TargetDraw(id=new_id(), plan_id=body["plan_id"], period=body["period"], library=body["library"],
                              rules=body["rules"], on_duty_officers=officers, items=body["items"], strata=[],
                              targets=[], operator=actor, created_at=uow.now)

@@ -396,3 +396,80 @@ def test_a_province_library_is_imported_read_only_from_its_file_with_row_errors_
     assert upload().json["imported"] == 1
     listed = ok(http.call("GET", "/draw/api/v1/targets?library=排污许可库", clerk))["items"]
     assert [t["name"] for t in listed] == ["青岛持证排污一厂"]
+
+
+def test_s5_filing_deadlines():
+    from services.draw.domain.filing import changes_due_on, headcount_due_on, quarter_bounds
+    assert quarter_bounds("2026Q4") == (date(2026, 10, 1), date(2026, 12, 31))
+    assert quarter_bounds("2026Q1") == (date(2026, 1, 1), date(2026, 3, 31))
+    assert changes_due_on("2026Q4") == date(2027, 1, 15)
+    assert changes_due_on("2026Q2") == date(2026, 7, 15)
+    assert headcount_due_on(2027) == date(2027, 1, 15)
+
+
+# --- the inspector library in Excel, S5 filings -----------------------------------------------------------------
+
+def _upload(system, token, data: bytes, query=""):
+    from werkzeug.test import Client
+    import io
+    return Client(system.wsgi).post(f"/draw/api/v1/inspectors/import{query}",
+                                    headers={"Authorization": f"Bearer {token}"},
+                                    data={"reason": "第四季度人员调整", "file": (io.BytesIO(data), "inspectors.xlsx")})
+
+
+def test_the_library_round_trips_through_excel_with_a_dry_run_preview(system, http):
+    import io
+
+    from openpyxl import load_workbook
+    from werkzeug.test import Client
+    clerk = login(http, "clerk01")
+    exported = Client(system.wsgi).get("/draw/api/v1/inspectors.xlsx", headers={"Authorization": f"Bearer {clerk}"})
+    book = load_workbook(io.BytesIO(exported.data))
+    sheet = book.active
+    assert sheet["A2"].value == "INS-001" and sheet.max_row == 21
+    sheet["C2"] = "第九中队"                                    # a change
+    sheet.append(["INS-021", "新同志", "第一中队", "37021199999", "青岛市人民政府", "2029-06-30", "是", "是",
+                  "370211", "大气", ""])                        # a new officer
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = _upload(system, clerk, buffer.getvalue(), "?dry_run=1").json
+    actions = {row["id"]: row["action"] for row in preview["rows"]}
+    assert actions["INS-001"] == "change" and actions["INS-021"] == "create" and actions["INS-002"] == "unchanged"
+    assert all(i["id"] != "INS-021" for i in ok(http.call("GET", "/draw/api/v1/inspectors", clerk))["items"])
+    written = _upload(system, clerk, buffer.getvalue()).json
+    assert written["dry_run"] is False and written["errors"] == 0
+    names = {i["id"]: i for i in ok(http.call("GET", "/draw/api/v1/inspectors", clerk))["items"]}
+    assert names["INS-021"]["name"] == "新同志" and names["INS-001"]["unit"] == "第九中队"
+
+
+def test_failing_rows_are_reported_in_chinese_and_nothing_is_written(system, http):
+    import io
+
+    from openpyxl import Workbook
+    clerk = login(http, "clerk01")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["人员编号", "姓名", "中队", "执法证号", "发证机关", "证件有效期至", "在编", "在岗"])
+    sheet.append(["INS-050", "", "第一中队", "3702110050", "", "明年", "是", "也许"])
+    sheet.append(["INS-051", "好同志", "第一中队", "3702110051", "", "2029-01-01", "是", "是"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = _upload(system, clerk, buffer.getvalue())
+    assert response.status_code == 422 and response.json["dry_run"] is True
+    problems = response.json["rows"][0]["problems"]
+    assert "姓名不能为空" in problems and any("日期" in p for p in problems) and any("在岗" in p for p in problems)
+    assert all(i["id"] != "INS-051" for i in ok(http.call("GET", "/draw/api/v1/inspectors", clerk))["items"])
+
+
+def test_the_quarter_report_lists_library_changes_and_the_headcount_feeds_the_quota(system, http):
+    clerk = login(http, "clerk01")
+    today = system.runtime("draw").clock.today_local()
+    period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    ok(http.call("PATCH", "/draw/api/v1/inspectors/INS-002", clerk, {"unit": "第三中队", "reason": "岗位调整"}))
+    report = ok(http.call("GET", f"/draw/api/v1/filings/inspector-changes/{period}", clerk))
+    assert any(c["object"] == "inspector:INS-002" and c["reason"] == "岗位调整" for c in report["changes"])
+    filed = ok(http.call("POST", f"/draw/api/v1/filings/inspector_changes/{period}", clerk))
+    assert filed["late"] is False
+    assert http.call("POST", f"/draw/api/v1/filings/inspector_changes/{period}", clerk)[0] == 409
+    headcount = ok(http.call("POST", f"/draw/api/v1/filings/headcount/{today.year}", clerk))
+    assert headcount["count"] == 19

@@ -203,6 +203,20 @@ class Matching(Base):
     inspection: Mapped[dict] = mapped_column(JSON)
 
 
+class Filing(Base):
+    """S5 filings to the detachment: the quarter's inspector-library changes (within 15 days of the next quarter's
+    start) and the 15 January headcount of established, on-duty officers (the base of the S6 quota)."""
+    __tablename__ = "filing"
+    __table_args__ = (UniqueConstraint("kind", "period", name="uq_filing_kind_period"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # inspector_changes / headcount
+    period: Mapped[str] = mapped_column(String(10))  # 2026Q4 / 2027
+    due_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[dict] = mapped_column(JSON)
+    filed_by: Mapped[str] = mapped_column(String(200))
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class DrawBlocked(Base):
     """An inspection that cannot be drawn (too few eligible inspectors): visible, never a partial team."""
     __tablename__ = "draw_blocked"
