@@ -410,8 +410,9 @@ def test_s5_filing_deadlines():
 # --- the inspector library in Excel, S5 filings -----------------------------------------------------------------
 
 def _upload(system, token, data: bytes, query=""):
-    from werkzeug.test import Client
     import io
+
+    from werkzeug.test import Client
     return Client(system.wsgi).post(f"/draw/api/v1/inspectors/import{query}",
                                     headers={"Authorization": f"Bearer {token}"},
                                     data={"reason": "第四季度人员调整", "file": (io.BytesIO(data), "inspectors.xlsx")})
@@ -473,3 +474,16 @@ def test_the_quarter_report_lists_library_changes_and_the_headcount_feeds_the_qu
     assert http.call("POST", f"/draw/api/v1/filings/inspector_changes/{period}", clerk)[0] == 409
     headcount = ok(http.call("POST", f"/draw/api/v1/filings/headcount/{today.year}", clerk))
     assert headcount["count"] == 19
+
+
+def test_library_pages_are_for_staff_and_show_the_libraries(system, http):
+    from werkzeug.test import Client
+    client = Client(system.wsgi)
+    assert client.get("/draw/clerk/inspectors").status_code == 302
+    _local_library(http, login(http, "clerk01"), key_units=2, general_units=3)
+    client.post("/draw/login", data={"username": "clerk01", "password": "jointinspect"})
+    inspectors = client.get("/draw/clerk/inspectors").get_data(as_text=True)
+    assert "执法人员库" in inspectors and "INS-020" in inspectors
+    targets = client.get("/draw/clerk/targets").get_data(as_text=True)
+    assert "重点排污单位1" in targets and "共 5 家" in targets
+    assert "只读" in client.get("/draw/clerk/targets?library=排污许可库").get_data(as_text=True)

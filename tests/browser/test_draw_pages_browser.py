@@ -1,0 +1,50 @@
+"""Draw pages in headless Chromium: the approver's replacement queue (S13: choose, don't draw) and the public
+verification page (N4)."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.flow import WsgiHttp, login, ok
+from tests.unit.test_draw_rules import _ready
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(browser, live, username, next_path):
+    browser.get(f"{live}/draw/login?next={next_path}")
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys("jointinspect")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def test_an_approver_chooses_a_replacement_in_the_queue(live, browser, shots, system):
+    http = WsgiHttp(system.wsgi)
+    clerk = login(http, "clerk01")
+    inspection = _ready(system)
+    record = next(d for d in ok(http.call("GET", "/draw/api/v1/draws", clerk))["items"])
+    leaving = record["selected"][0]
+    request = ok(http.call("POST", f"/draw/api/v1/draws/{record['id']}/replacements", clerk,
+                           {"inspector_id": leaving, "reason": "岗位调整", "text": "调任办公室，无法参加现场检查"}))
+    _log_in(browser, live, "approver01", "/draw/approver/replacements")
+    assert "调任办公室" in browser.find_element(By.TAG_NAME, "main").text
+    choice = Select(browser.find_element(By.ID, f"choose-{request['id']}"))
+    chosen = choice.options[2].get_attribute("value")
+    choice.select_by_value(chosen)
+    browser.save_screenshot(str(shots / "replacement_queue.png"))
+    browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    assert "暂无待审批的更换申请" in browser.find_element(By.TAG_NAME, "main").text
+    system.bus.drain()
+    team = ok(http.call("GET", "/draw/api/v1/replacements", clerk))["items"][0]
+    assert team["status"] == "approved" and team["replacement_inspector_id"] == chosen
+    assert inspection["inspection_id"] == team["inspection_id"]
+
+
+def test_the_public_verification_page_recomputes_the_draw(live, browser, shots, system):
+    _ready(system)
+    browser.get(f"{live}/draw/public/draws")
+    browser.find_element(By.LINK_TEXT, "查看并复算").click()
+    text = browser.find_element(By.TAG_NAME, "main").text
+    assert "验证通过" in text and "检查日期之前不公开姓名" in text
+    browser.save_screenshot(str(shots / "draw_verify.png"))
