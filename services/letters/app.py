@@ -8,13 +8,15 @@ from shared.config import Settings, load_settings
 from shared.web import create_service_app
 
 from .adapters.db import db, messaging
-from .adapters.pdf import render_joint_letter
+from .adapters.pdf import render_joint_letter, render_joint_letters
 from .consumers import HANDLERS
 from .domain.issuer import Issuer
 from .http import api, public
+from .pages import pages
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
-    return create_service_app("letters", settings or load_settings("letters"), db, messaging, [api, public],
+    return create_service_app("letters", settings or load_settings("letters"), db, messaging, [api, public, pages],
                               HANDLERS, clock=clock,
-                              deps={"issuer": Issuer.from_env(), "render_letter": render_joint_letter})
+                              deps={"issuer": Issuer.from_env(), "render_letter": render_joint_letter,
+                                    "render_letters": render_joint_letters})

@@ -214,6 +214,9 @@ def test_a_replacement_needs_an_approver_who_chooses_from_the_eligible_list(syst
         documents = letters.db.session.query(Document).order_by(Document.version).all()
     assert [(d.version, d.status) for d in documents] == [(1, "revoked"), (2, "current")]
     assert chosen in documents[1].inspector_ids and leaving not in documents[1].inspector_ids
+    old = ok(http.call("GET", f"/letters/verify/{documents[0].verification_code}?format=json"))
+    new = ok(http.call("GET", f"/letters/verify/{documents[1].verification_code}?format=json"))
+    assert (old["genuine"], old["current"], old["status"]) == (True, False, "revoked") and new["current"] is True
     assert _team(http, clerk, inspection["inspection_id"])["selected"] == record["selected"], "the record stays"
 
 

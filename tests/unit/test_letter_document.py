@@ -99,3 +99,38 @@ def test_a_batch_of_letters_is_one_pdf_with_each_letter_on_its_own_pages(tmp_pat
     one = int(_tool("pdfinfo", pdf.render_joint_letter(a_letter()), tmp_path).split("Pages:")[1].split()[0])
     three = pdf.render_joint_letters([a_letter(), a_letter(number="青环西联函〔2026〕8号"), a_letter()])
     assert int(_tool("pdfinfo", three, tmp_path).split("Pages:")[1].split()[0]) == 3 * one
+
+
+def test_attachment_file_and_network_urls_leave_no_trace_in_the_pdf(tmp_path):
+    """No attachment (`pdfdetach -list`), no image but the QR code (`pdfimages -list`)."""
+    hostile = ('<a rel="attachment" href="file:///etc/passwd">附件</a><img src="http://10.255.255.1/x.png">'
+               '<img src="file:///usr/share/pixmaps/debian-logo.png">')
+    data = pdf.render_joint_letter(a_letter(title=hostile, company={"name": hostile, "uscc": "914403001922038216",
+                                                                   "address": hostile}))
+    attachments = _tool("pdfdetach", data, tmp_path, "-list")
+    assert attachments.strip().startswith("0 embedded files")
+    images = _tool("pdfimages", data, tmp_path, "-list").splitlines()[2:]
+    assert len(images) <= 1  # at most the QR code, if rendered as an image
+
+
+def _pages(data: bytes, tmp_path) -> int:
+    return int(_tool("pdfinfo", data, tmp_path).split("Pages:")[1].split()[0])
+
+
+def test_the_portal_batch_is_one_pdf_of_the_chosen_letters(system, reference, tmp_path):
+    from werkzeug.test import Client
+
+    from tests.flow import WsgiHttp, login, ok
+    from tests.unit.test_draw_rules import _ready
+    for n in range(3):
+        _ready(system, inspection_id=f"insp-b{n}")
+    http = WsgiHttp(system.wsgi)
+    documents = [ok(http.call("GET", f"/letters/api/v1/documents?inspection=insp-b{n}", login(http, "clerk01")))[
+        "items"][0]["id"] for n in range(2)]
+    client = Client(system.wsgi)
+    client.post("/draw/login", data={"username": "clerk01", "password": "jointinspect"})
+    response = client.post("/letters/portal/batch", data={"document": documents},
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    single = client.get(f"/letters/api/v1/documents/{documents[0]}/pdf").data
+    assert _pages(response.data, tmp_path) == 2 * _pages(single, tmp_path)

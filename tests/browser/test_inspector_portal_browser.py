@@ -1,0 +1,43 @@
+"""Issue 5 acceptance: an inspector logs in in headless Chromium, finds the inspection and downloads its PDF."""
+from __future__ import annotations
+
+import pytest
+import urllib.request
+from selenium.webdriver.common.by import By
+
+from tests.flow import WsgiHttp, login, ok
+from tests.unit.test_draw_rules import _ready
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_inspector_logs_in_finds_the_inspection_and_downloads_its_letter(live, browser, shots, system):
+    http = WsgiHttp(system.wsgi)
+    inspection = _ready(system)
+    record = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]
+    username = f"insp{int(record['selected'][0][-3:]):02d}"
+    browser.get(f"{live}/letters/portal")
+    assert "/draw/login" in browser.current_url
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys("jointinspect")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert inspection["company"]["name"] in main
+    browser.save_screenshot(str(shots / "inspector_portal.png"))
+    link = browser.find_element(By.CSS_SELECTOR, "a.download").get_attribute("href")
+    cookie = browser.get_cookie("ji_token")["value"]
+    request = urllib.request.Request(link, headers={"Cookie": f"ji_token={cookie}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers["Content-Type"] == "application/pdf" and response.read(5) == b"%PDF-"
+
+
+def test_another_inspector_sees_nothing_of_it(live, browser, system):
+    http = WsgiHttp(system.wsgi)
+    _ready(system)
+    record = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]
+    outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in record["selected"])
+    browser.get(f"{live}/draw/login?next=/letters/portal")
+    browser.find_element(By.ID, "username").send_keys(outsider)
+    browser.find_element(By.ID, "password").send_keys("jointinspect")
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    assert "暂无分配给您的检查" in browser.find_element(By.TAG_NAME, "main").text
