@@ -8,7 +8,7 @@ from shared.config import Settings, load_settings
 from shared.web import create_service_app
 
 from .adapters.db import db, messaging
-from .adapters.pdf import render_joint_letter, render_joint_letters
+from .adapters.pdf import render_documents
 from .consumers import HANDLERS
 from .domain.issuer import Issuer
 from .http import api, public
@@ -18,5 +18,4 @@ from .pages import pages
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
     return create_service_app("letters", settings or load_settings("letters"), db, messaging, [api, public, pages],
                               HANDLERS, clock=clock,
-                              deps={"issuer": Issuer.from_env(), "render_letter": render_joint_letter,
-                                    "render_letters": render_joint_letters})
+                              deps={"issuer": Issuer.from_env(), "render_documents": render_documents})

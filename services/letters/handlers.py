@@ -29,37 +29,57 @@ def reissue_after_replacement(event: Event, uow: UnitOfWork) -> None:
     """On `inspectors.replaced` (S13): the letter naming the old team is revoked — it stays on record and its
     verification page says so — and a new one, with a new number, names the new team."""
     data = event.data
-    current = _current(uow.session, data["inspection_id"])
     version = 1
-    if current is not None:
+    for current in _current_set(uow.session, data["inspection_id"]):
         current.status = "revoked"
-        version = current.version + 1
+        version = max(version, current.version + 1)
         uow.audit("system:letters", "letter.revoked", f"document:{current.id}",
                   reason=f"检查人员更换：{data['old']['name']} → {data['new']['name']}（{data['reason']}）")
     _issue(uow, data["inspection_id"], data["inspection"], data["inspectors"], version)
 
 
+SET = (("joint_letter", "联合检查函"), ("notice", "检查告知单"), ("checklist", "检查表"),
+       ("field_record", "现场检查记录表"))
+
+
 def _issue(uow: UnitOfWork, inspection_id: str, inspection: dict, inspectors: list[dict], version: int) -> None:
+    """The whole set for one visit (S12): the numbered joint letter, and the notice, checklist and field record
+    that share its number; every document has its own verification code."""
     session = uow.session
     issuer: Issuer = uow.runtime.deps["issuer"]
     local_now = uow.now.astimezone(SHANGHAI)
     seq = sequences.next_number(session, issuer.code, local_now.year)
-    code = verification_code()
-    verify_url = f"{uow.runtime.settings.public_base_url}/letters/verify/{code}"
-    content = letter_content(inspection, inspectors, issuer, document_number(issuer.code, local_now.year, seq),
-                             local_now.date().isoformat(), code, verify_url)
-    pdf = uow.runtime.deps["render_letter"](content)
-    document = Document(id=new_id(), inspection_id=inspection_id, kind=KIND_JOINT_LETTER, issuer_code=issuer.code,
-                        year=local_now.year, seq=seq, number=content["number"], version=version,
-                        status="current", verification_code=code, inspector_ids=[i["id"] for i in inspectors],
-                        content=content, created_at=uow.now)
-    session.add(document)
-    session.add(DocumentFile(document_id=document.id, pdf=pdf))
-    uow.audit("system:letters", "letter.issued", f"document:{document.id}",
-              after={"number": document.number, "inspection": inspection_id, "version": version})
+    number = document_number(issuer.code, local_now.year, seq)
+    letter = None
+    for kind, label in SET:
+        code = verification_code()
+        verify_url = f"{uow.runtime.settings.public_base_url}/letters/verify/{code}"
+        content = {**letter_content(inspection, inspectors, issuer, number, local_now.date().isoformat(), code,
+                                    verify_url), "kind": kind, "label": label, "letter_number": number}
+        document = Document(id=new_id(), inspection_id=inspection_id, kind=kind, issuer_code=issuer.code,
+                            year=local_now.year, seq=seq, number=number if kind == "joint_letter" else
+                            f"{number}·{label}", version=version, status="current", verification_code=code,
+                            inspector_ids=[i["id"] for i in inspectors], content=content, created_at=uow.now)
+        session.add(document)
+        session.add(DocumentFile(document_id=document.id, pdf=uow.runtime.deps["render_documents"]([content])))
+        letter = letter or document
+    uow.audit("system:letters", "letter.issued", f"document:{letter.id}",
+              after={"number": number, "inspection": inspection_id, "version": version})
     for department in inspection["departments"]:
-        uow.emit("letter.issued", partner_message(document, inspection, department, inspectors, verify_url),
+        uow.emit("letter.issued", partner_message(letter, inspection, department, inspectors,
+                                                  letter.content["verification"]["url"]),
                  subject=inspection_id, department=department["code"])
+
+
+def sort_set(documents: list[Document]) -> list[Document]:
+    """Oldest version first; within a set the order of SET (the letter first)."""
+    order = {kind: n for n, (kind, _) in enumerate(SET)}
+    return sorted(documents, key=lambda d: (d.version, d.created_at, order.get(d.kind, 99)))
+
+
+def _current_set(session, inspection_id: str) -> list[Document]:
+    return session.execute(select(Document).where(Document.inspection_id == inspection_id,
+                                                  Document.status == "current")).scalars().all()
 
 
 def _current(session, inspection_id: str) -> Document | None:
@@ -77,7 +97,8 @@ def letter_content(inspection: dict, inspectors: list[dict], issuer: Issuer, num
         "plan": {"number": inspection["plan"]["number"], "name": inspection["plan"]["name"]},
         "company": inspection["company"], "window": inspection["window"],
         "departments": [{"code": d["code"], "name": d["name"], "lead": d["lead"],
-                         "items": [{"code": i["code"], "name": i["name"], "basis": i["basis"], "method": i["method"]}
+                         "items": [{"code": i["code"], "name": i["name"], "basis": i["basis"], "method": i["method"],
+                                    "key_points": i.get("key_points", "")}
                                    for i in d["items"]]} for d in inspection["departments"]],
         "inspectors": [{"name": i["name"], "certificate_no": i["certificate_no"],
                         "department": i.get("department_name", i["department"])} for i in inspectors],

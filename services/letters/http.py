@@ -11,6 +11,7 @@ from shared.errors import Forbidden, Invalid, NotFound
 
 from . import handlers
 from .adapters.db import Document, DocumentFile, db
+from .handlers import sort_set
 
 api = Blueprint("letters", __name__, url_prefix="/letters/api/v1", description="联合检查文书")
 public = Blueprint("letters_public", __name__, url_prefix="/letters", description="文书核验")
@@ -33,8 +34,8 @@ def list_documents():
     inspection_id = request.args.get("inspection")
     if not inspection_id:
         raise Invalid("缺少查询参数", fields={"inspection": ["必填：检查（inspection）编号"]})
-    rows = db.session.execute(select(Document).where(Document.inspection_id == inspection_id)
-                              .order_by(Document.created_at)).scalars().all()
+    rows = sort_set(db.session.execute(select(Document).where(Document.inspection_id == inspection_id)
+                                       .order_by(Document.created_at)).scalars().all())
     for document in rows:
         _check_access(document)
     return {"items": [{"id": d.id, "kind": d.kind, "number": d.number, "version": d.version, "status": d.status,

@@ -10,6 +10,7 @@ from shared.pages import require_page
 from shared.web import runtime_of
 
 from .adapters.db import Document, db
+from .handlers import sort_set
 
 pages = Blueprint("letters_pages", __name__, url_prefix="/letters")
 PEOPLE = ("inspector", "clerk", "approver", "admin")
@@ -20,7 +21,7 @@ def visible_documents(principal, ids: list[str] | None = None) -> list[Document]
     query = select(Document).where(Document.status == "current").order_by(Document.created_at.desc())
     if ids is not None:
         query = query.where(Document.id.in_(ids))
-    rows = db.session.execute(query).scalars().all()
+    rows = sort_set(db.session.execute(query).scalars().all())
     if principal.role == "inspector":
         rows = [d for d in rows if principal.subject in d.inspector_ids]
     return rows
@@ -41,6 +42,6 @@ def print_batch():
     documents = visible_documents(current_principal(), ids)
     if not documents:
         return render_template("error.html", status=422, message="请至少选择一份本人可查看的文书"), 422
-    pdf = runtime_of(current_app).deps["render_letters"]([d.content for d in documents])
+    pdf = runtime_of(current_app).deps["render_documents"]([d.content for d in documents])
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": "attachment; filename=\"letters-batch.pdf\""})

@@ -47,3 +47,11 @@ def shots(tmp_path) -> Path:
     folder = Path(os.environ.get("JOINTINSPECT_SCREENSHOTS", tmp_path / "shots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def main_text_with(browser, text: str, timeout: float = 15) -> str:
+    """Wait (bounded) until the page's main area shows `text` after a navigation or a click; return it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    WebDriverWait(browser, timeout).until(lambda b: text in b.find_element(By.TAG_NAME, "main").text)
+    return browser.find_element(By.TAG_NAME, "main").text

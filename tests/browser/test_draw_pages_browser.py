@@ -6,6 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
+from tests.browser.conftest import main_text_with
 from tests.flow import WsgiHttp, login, ok
 from tests.unit.test_draw_rules import _ready
 
@@ -28,13 +29,13 @@ def test_an_approver_chooses_a_replacement_in_the_queue(live, browser, shots, sy
     request = ok(http.call("POST", f"/draw/api/v1/draws/{record['id']}/replacements", clerk,
                            {"inspector_id": leaving, "reason": "岗位调整", "text": "调任办公室，无法参加现场检查"}))
     _log_in(browser, live, "approver01", "/draw/approver/replacements")
-    assert "调任办公室" in browser.find_element(By.TAG_NAME, "main").text
+    main_text_with(browser, "调任办公室")
     choice = Select(browser.find_element(By.ID, f"choose-{request['id']}"))
     chosen = choice.options[2].get_attribute("value")
     choice.select_by_value(chosen)
     browser.save_screenshot(str(shots / "replacement_queue.png"))
     browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
-    assert "暂无待审批的更换申请" in browser.find_element(By.TAG_NAME, "main").text
+    main_text_with(browser, "暂无待审批的更换申请")
     system.bus.drain()
     team = ok(http.call("GET", "/draw/api/v1/replacements", clerk))["items"][0]
     assert team["status"] == "approved" and team["replacement_inspector_id"] == chosen
@@ -45,6 +46,6 @@ def test_the_public_verification_page_recomputes_the_draw(live, browser, shots, 
     _ready(system)
     browser.get(f"{live}/draw/public/draws")
     browser.find_element(By.LINK_TEXT, "查看并复算").click()
-    text = browser.find_element(By.TAG_NAME, "main").text
-    assert "验证通过" in text and "检查日期之前不公开姓名" in text
+    text = main_text_with(browser, "验证通过")
+    assert "检查日期之前不公开姓名" in text
     browser.save_screenshot(str(shots / "draw_verify.png"))

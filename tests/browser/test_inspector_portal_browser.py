@@ -1,10 +1,12 @@
 """Issue 5 acceptance: an inspector logs in in headless Chromium, finds the inspection and downloads its PDF."""
 from __future__ import annotations
 
-import pytest
 import urllib.request
+
+import pytest
 from selenium.webdriver.common.by import By
 
+from tests.browser.conftest import main_text_with
 from tests.flow import WsgiHttp, login, ok
 from tests.unit.test_draw_rules import _ready
 
@@ -21,10 +23,9 @@ def test_an_inspector_logs_in_finds_the_inspection_and_downloads_its_letter(live
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys("jointinspect")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    main = browser.find_element(By.TAG_NAME, "main").text
-    assert inspection["company"]["name"] in main
+    main_text_with(browser, inspection["company"]["name"])
     browser.save_screenshot(str(shots / "inspector_portal.png"))
-    link = browser.find_element(By.CSS_SELECTOR, "a.download").get_attribute("href")
+    link = browser.find_element(By.CSS_SELECTOR, "a.download.joint_letter").get_attribute("href")
     cookie = browser.get_cookie("ji_token")["value"]
     request = urllib.request.Request(link, headers={"Cookie": f"ji_token={cookie}"})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -40,4 +41,4 @@ def test_another_inspector_sees_nothing_of_it(live, browser, system):
     browser.find_element(By.ID, "username").send_keys(outsider)
     browser.find_element(By.ID, "password").send_keys("jointinspect")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "暂无分配给您的检查" in browser.find_element(By.TAG_NAME, "main").text
+    main_text_with(browser, "暂无分配给您的检查")

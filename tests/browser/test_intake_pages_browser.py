@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
+from tests.browser.conftest import main_text_with
 from tests.flow import WsgiHttp, login, ok
 from tests.unit.test_intake_tasks import make_plan, task
 
@@ -26,12 +27,12 @@ def test_a_clerk_logs_in_and_reviews_a_plan(live, browser, shots, system, refere
     browser.find_element(By.ID, "username").send_keys("clerk01")
     browser.find_element(By.ID, "password").send_keys("jointinspect")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    body = main_text_with(browser, "牵头")
     assert browser.current_url.endswith(f"/intake/clerk/plans/{plan['id']}")
-    body = browser.find_element(By.TAG_NAME, "main").text
     assert reference["companies"][0]["name"] in body and "牵头" in body and "YJGL-01" in body
     browser.save_screenshot(str(shots / "clerk_plan.png"))
     browser.get(f"{live}/intake/clerk/rejections")
-    assert "事项 X-1 不存在" in browser.find_element(By.TAG_NAME, "main").text
+    main_text_with(browser, "事项 X-1 不存在")
     browser.save_screenshot(str(shots / "clerk_rejections.png"))
 
 

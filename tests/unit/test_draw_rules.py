@@ -211,7 +211,7 @@ def test_a_replacement_needs_an_approver_who_chooses_from_the_eligible_list(syst
     letters = system.runtime("letters")
     with letters.app.app_context():
         from services.letters.adapters.db import Document
-        documents = letters.db.session.query(Document).order_by(Document.version).all()
+        documents = letters.db.session.query(Document).filter_by(kind="joint_letter").order_by(Document.version).all()
     assert [(d.version, d.status) for d in documents] == [(1, "revoked"), (2, "current")]
     assert chosen in documents[1].inspector_ids and leaving not in documents[1].inspector_ids
     old = ok(http.call("GET", f"/letters/verify/{documents[0].verification_code}?format=json"))
@@ -372,7 +372,7 @@ def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(sy
     letters = system.runtime("letters")
     with letters.app.app_context():
         from services.letters.adapters.db import Document
-        assert letters.db.session.query(Document).filter_by(inspection_id="insp-zh").count() == 1
+        assert letters.db.session.query(Document).filter_by(inspection_id="insp-zh", kind="joint_letter").count() == 1
 
 
 def test_a_province_library_is_imported_read_only_from_its_file_with_row_errors_in_chinese(system, http, tmp_path):

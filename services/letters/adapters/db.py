@@ -21,7 +21,7 @@ class NumberSequence(Base):
 
 class Document(Base):
     __tablename__ = "document"
-    __table_args__ = (UniqueConstraint("issuer_code", "year", "seq", name="uq_document_number"),)
+    __table_args__ = (UniqueConstraint("issuer_code", "year", "seq", "kind", name="uq_document_number_kind"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(30))

@@ -1,13 +1,32 @@
-"""PDF rendering of the joint inspection letter (design §5) with WeasyPrint.
+"""PDF rendering of the joint inspection letter, 联合检查函 (design §5, S12, N5, N10), with WeasyPrint 70.
 
-Safety: the URL fetcher serves only files under `templates/letters/` (and `data:` URIs for the QR code) —
-no `file://`, no network (design §9: the default fetcher reads local files and calls internal addresses).
-Fidelity: a character that no configured font has is a loud `MissingGlyphError`, never an empty box.
-Speed: one FontConfiguration per process; HarfBuzz subsetting (libharfbuzz-subset0) keeps a letter ~0.2 s.
+Why each piece is here (design §9, checked on this machine):
 
-The letter dict: number, issuer, issued_on (ISO date), title, recipients [names], plan {number, name},
-company {name, uscc, address}, window {start, end}, departments [{code, name, lead, items [{code, name, basis,
-method}]}], inspectors [{name, certificate_no, department}], contact {name, phone}, verification {code, url}.
+* Safety — WeasyPrint's default URL fetcher reads local files (`<a rel=attachment href=/etc/passwd>` embeds the
+  whole file) and calls internal addresses. `ProjectAssetFetcher` serves only the letter assets: the template
+  references them through the private scheme ``jiasset:/<name>`` (absolute, because urllib resolves relative
+  references only for the schemes it knows), mapped onto ``templates/letters/``; ``data:`` URIs are allowed for
+  the QR code. Every other URL — ``file:``, ``http(s):``, ``../`` traversal, other suffixes — is refused.
+  Jinja2 autoescaping keeps user text from ever becoming markup.
+* Fidelity — a character missing from every font prints as an empty box with no error while `pdftotext` still
+  shows it, so `check_glyphs` reads the fonts' cmaps with fontTools and raises `MissingGlyphError` first.
+* Speed — one `FontConfiguration` per process (~4× less memory, faster); HarfBuzz subsetting
+  (Debian `libharfbuzz-subset0`) keeps a warm letter near 0.2 s, the fontTools fallback takes 11–13 s.
+
+The letter dict (built by ``handlers.letter_content``; every string in it is user data and is glyph-checked):
+
+    {"number": "青环西联函〔2026〕1号", "issuer": "青岛市生态环境局西海岸新区分局",
+     "issued_on": "2026-11-28",                          # ISO date, printed as 2026年11月28日
+     "title": "关于开展联合双随机抽查的函",
+     "recipients": ["青岛市黄岛区市场监督管理局"],         # 主送: the partner departments
+     "plan": {"number": "〔2026〕3号", "name": "2026年第四季度部门联合双随机抽查计划"},
+     "company": {"name": "…有限公司", "uscc": "91370211MA3C1234X5", "address": "…"},
+     "window": {"start": "2026-12-01", "end": "2026-12-05"},
+     "departments": [{"code": "SCJG", "name": "…", "lead": True,   # 牵头 (True) or 配合 (False), N5
+                      "items": [{"code": "SCJG-01", "name": "登记事项检查", "basis": "《…》", "method": "现场"}]}],
+     "inspectors": [{"name": "张三", "certificate_no": "37021100123", "department": "…"}],
+     "contact": {"name": "李四", "phone": "0532-86888888"},
+     "verification": {"code": "ABCD-EFGH-JKLM", "url": "http://…/letters/verify/ABCD-EFGH-JKLM"}}
 """
 from __future__ import annotations
 
@@ -17,9 +36,10 @@ import threading
 import unicodedata
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import segno
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -29,109 +49,180 @@ from shared.config import PROJECT_ROOT
 
 ASSETS = PROJECT_ROOT / "templates" / "letters"
 ASSET_BASE = "jiasset:/"
-FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
+               ".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}
+DOCUMENTS_TEMPLATE = "documents.html"
+# Every family letter.css names: GB/T 9704 asks for 仿宋/楷体/黑体; the Noto CJK SC faces (Debian fonts-noto-cjk)
+# stand in when those are not installed. A unit test keeps this list and the stylesheet in step.
+FONT_FAMILIES = (
+    "FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312", "STFangsong",
+    "KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312", "STKaiti", "AR PL UKai CN",
+    "SimHei", "黑体",
+    "Noto Serif CJK SC", "Noto Sans CJK SC",
+)
+_IGNORED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Zs"}  # layout controls and spaces draw no glyph
+
 _font_config: FontConfiguration | None = None
-_font_lock = threading.Lock()
+_font_config_lock = threading.Lock()
+# Pango's font map is not thread-safe; parallel rendering comes from several processes (design §3.6).
+_render_lock = threading.Lock()
 
 
 class MissingGlyphError(ValueError):
+    """A character no font of the letter has: it would print as an empty box (design §5: fail loudly)."""
+
     def __init__(self, characters: list[str]):
         self.characters = characters
         listed = "、".join(f"{c}（U+{ord(c):04X}）" for c in characters)
         super().__init__(f"字库中没有以下字符，无法排版：{listed}")
 
 
+class AssetRefused(ValueError):
+    """The fetcher was asked for something other than a letter asset (design §5, §9)."""
+
+
 class ProjectAssetFetcher(URLFetcher):
-    """Serves `jiasset:/<name>` from templates/letters and `data:` URIs; refuses everything else."""
+    """Serves `jiasset:/<name>` from templates/letters and `data:` URIs; refuses everything else, offline."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        if not url.startswith(ASSET_BASE):
-            raise ValueError(f"refused to fetch {url!r}: only the project's own assets are served")
-        path = (ASSETS / url[len(ASSET_BASE):].split("?")[0]).resolve()
-        if ASSETS.resolve() not in path.parents or not path.is_file():
-            raise ValueError(f"refused to fetch {url!r}: outside the letter assets")
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": _mime(path)})
+        path = asset_path(url)
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": ASSET_TYPES[path.suffix]})
 
 
-def _mime(path: Path) -> str:
-    types = {".css": "text/css", ".png": "image/png", ".svg": "image/svg+xml"}
-    return types.get(path.suffix, "application/octet-stream")
+def asset_path(url: str) -> Path:
+    """The file behind a `jiasset:/` URL, or AssetRefused — also for `../`, symlinks out and unknown types."""
+    if not url.startswith(ASSET_BASE):
+        raise AssetRefused(f"refused to fetch {url!r}: only the letter's own assets are served")
+    name = unquote(url[len(ASSET_BASE):].split("?")[0].split("#")[0])
+    root = ASSETS.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or path.suffix not in ASSET_TYPES or not path.is_file():
+        raise AssetRefused(f"refused to fetch {url!r}: not a letter asset")
+    return path
 
 
 def font_config() -> FontConfiguration:
+    """The process's one FontConfiguration, created on first render (nothing happens at import)."""
     global _font_config
-    with _font_lock:
+    with _font_config_lock:
         if _font_config is None:
             _font_config = FontConfiguration()
         return _font_config
 
 
 def harfbuzz_subsetter_available() -> bool:
-    """WeasyPrint subsets with HarfBuzz when libharfbuzz-subset is loadable and HarfBuzz ≥ 4.1
-    (weasyprint/pdf/fonts.py); otherwise it silently falls back to fontTools, 50× slower."""
+    """Mirrors WeasyPrint 70's own test in `weasyprint/pdf/fonts.py` (`Font.subset`): it subsets with HarfBuzz
+    when `weasyprint.text.ffi.harfbuzz_subset` (libharfbuzz-subset, loaded with allow_fail) exists and HarfBuzz is
+    ≥ 4.1.0; otherwise it falls back to fontTools with only a log line — 11–13 s per Chinese letter."""
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+def _installed_faces(family: str) -> list[tuple[str, int]]:
+    """(file, face index) of an installed family. fc-list, not fc-match: fc-match always answers with *some*
+    font, which would credit a missing family with another font's coverage."""
+    listing = subprocess.run(["fc-list", "-f", "%{file}|%{index}\n", f":family={family}"],
+                             capture_output=True, text=True, check=True).stdout
+    faces = (line.rsplit("|", 1) for line in listing.splitlines() if line)
+    return sorted({(path, int(index)) for path, index in faces})
+
+
 @functools.lru_cache(maxsize=1)
-def _font_cmaps() -> tuple[frozenset[int], ...]:
-    """Code points each font of the stack covers, read once per process (the CJK cmaps are large)."""
-    return tuple(_cmap_of(family) for family in FONT_FAMILIES)
+def covered_code_points() -> frozenset[int]:
+    """Code points some font of the stack maps, read once per process (each Noto CJK cmap has ~45,000).
+    In a .ttc the face index from fontconfig picks the SC face; all weights of a family share coverage."""
+    from fontTools.ttLib import TTFont
+    covered: set[int] = set()
+    for family in FONT_FAMILIES:
+        for path, index in _installed_faces(family)[:1]:
+            with TTFont(path, fontNumber=index, lazy=True) as font:
+                covered.update(font.getBestCmap())
+    return frozenset(covered)
 
 
-def _cmap_of(family: str) -> frozenset[int]:
-    from fontTools.ttLib import TTCollection, TTFont
-    path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=True).stdout
-    container = TTCollection(path) if path.endswith(".ttc") else None
-    try:
-        fonts = container.fonts if container else [TTFont(path)]
-        font = next((f for f in fonts if family in str(f["name"].getDebugName(1))), fonts[0])
-        return frozenset(font.getBestCmap())
-    finally:
-        for f in (container.fonts if container else fonts):
-            f.close()
+def _needs_glyph(ch: str) -> bool:
+    variation_selector = "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+    return not variation_selector and unicodedata.category(ch) not in _IGNORED_CATEGORIES
 
 
 def check_glyphs(text: str) -> None:
-    covered = _font_cmaps()
-    missing = sorted({ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")
-                      and not any(ord(ch) in cmap for cmap in covered)})
+    """Raise MissingGlyphError naming every character of `text` that no font in the stack has."""
+    covered = covered_code_points()
+    missing = sorted({ch for ch in text if _needs_glyph(ch) and ord(ch) not in covered})
     if missing:
         raise MissingGlyphError(missing)
 
 
-def _strings(value):
+def user_strings(value):
+    """Every string inside a letter dict — all of it is user data (names, addresses, item bases)."""
     if isinstance(value, dict):
         for inner in value.values():
-            yield from _strings(inner)
+            yield from user_strings(inner)
     elif isinstance(value, (list, tuple)):
         for inner in value:
-            yield from _strings(inner)
+            yield from user_strings(inner)
     elif isinstance(value, str):
         yield value
 
 
 @functools.lru_cache(maxsize=1)
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=select_autoescape(["html"]))
+    """Autoescape on for every template: user text is text, never markup. Strict: a missing field is an error,
+    not a blank on a legal document."""
+    env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=True, undefined=StrictUndefined)
     env.filters["cndate"] = lambda iso: chinese_date(date.fromisoformat(iso))
+    env.filters["cnnumber"] = chinese_number
     return env
 
 
-def _qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
+def chinese_number(n: int) -> str:
+    """1–99 in Chinese numerals, for the （一） second-level headings (GB/T 9704 §7.3.3)."""
+    digits = "零一二三四五六七八九"
+    if not 0 < n < 100:
+        raise ValueError(f"no heading numeral for {n}")
+    tens, ones = divmod(n, 10)
+    return (f"{digits[tens] if tens > 1 else ''}十" if tens else "") + (digits[ones] if ones else "")
+
+
+def qr_data_uri(url: str) -> str:
+    """The verification URL as an SVG QR code (vector: sharp at any print resolution), inline as `data:`."""
+    return segno.make(url, error="m").svg_data_uri(scale=1, border=0, dark="#000")
+
+
+def _checked_views(documents: list[dict]) -> list[dict]:
+    """Glyph-check every user string first (fail before layout), then add each document's QR code."""
+    for document in documents:
+        check_glyphs("".join(user_strings(document)))
+    return [{**document, "qr": qr_data_uri(document["verification"]["url"])} for document in documents]
+
+
+def documents_html(documents: list[dict]) -> str:
+    """The document set: `kind` picks `parts/<kind>.html` inside documents.html; a missing field is an error."""
+    return _environment().get_template(DOCUMENTS_TEMPLATE).render(documents=_checked_views(documents))
+
+
+def _write_pdf(html: str) -> bytes:
+    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=ProjectAssetFetcher())
+    fonts = font_config()
+    with _render_lock:
+        return document.write_pdf(font_config=fonts)
+
+
+def render_documents(documents: list[dict]) -> bytes:
+    """Any mix of the set's documents (letter, notice, checklist, field record) as one PDF — the `render_documents`
+    dependency of the letters app; each document starts on a new page."""
+    return _write_pdf(documents_html(documents))
 
 
 def render_joint_letters(letters: list[dict]) -> bytes:
-    """Many letters as one PDF (an inspector prints a batch), each starting on a new page."""
-    for letter in letters:
-        check_glyphs("".join(_strings(letter)))
-    html = _environment().get_template("joint_letter.html").render(
-        letters=[{**letter, "qr": _qr_data_uri(letter["verification"]["url"])} for letter in letters])
-    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=ProjectAssetFetcher())
-    return document.write_pdf(font_config=font_config())
+    """Many letters as one PDF (an inspector prints a batch); each starts on a new page with its own page
+    numbers. Raises MissingGlyphError before any layout work."""
+    return render_documents([{**letter, "kind": "joint_letter"} for letter in letters])
 
 
 def render_joint_letter(letter: dict) -> bytes:
