@@ -72,10 +72,11 @@ def public_draws():
 def clerk_inspectors():
     from sqlalchemy import select
 
-    from .adapters.db import Inspector, StatusPeriod
+    from .adapters.db import DrawBlocked, Inspector, StatusPeriod
     inspectors = db.session.execute(select(Inspector).order_by(Inspector.id)).scalars().all()
     periods = db.session.execute(select(StatusPeriod).order_by(StatusPeriod.start)).scalars().all()
-    return render_template("draw/inspectors.html", inspectors=inspectors, periods=periods,
+    blocked = db.session.execute(select(DrawBlocked).order_by(DrawBlocked.created_at)).scalars().all()
+    return render_template("draw/inspectors.html", inspectors=inspectors, periods=periods, blocked=blocked,
                            today=runtime_of(current_app).clock.today_local())
 
 

@@ -490,3 +490,31 @@ def test_library_pages_are_for_staff_and_show_the_libraries(system, http):
     targets = client.get("/draw/clerk/targets").get_data(as_text=True)
     assert "重点排污单位1" in targets and "共 5 家" in targets
     assert "只读" in client.get("/draw/clerk/targets?library=排污许可库").get_data(as_text=True)
+
+
+def test_a_blocked_visit_is_shown_to_the_clerk(system, http):
+    from werkzeug.test import Client
+    clerk = login(http, "clerk01")
+    for n in range(1, 19):
+        ok(http.call("PATCH", f"/draw/api/v1/inspectors/INS-{n:03d}", clerk, {"on_duty": False, "reason": "测试"}))
+    _ready(system)
+    client = Client(system.wsgi)
+    client.post("/draw/login", data={"username": "clerk01", "password": "jointinspect"})
+    page = client.get("/draw/clerk/inspectors").get_data(as_text=True)
+    assert "无法抽取执法人员的检查（1 项）" in page and "少于所需的 2 名" in page
+
+
+def test_the_cli_verifies_a_stored_draw(system, http, embedded_env):
+    import os
+    import subprocess
+    import sys
+
+    from shared.config import PROJECT_ROOT
+    _ready(system)
+    draw_id = _draws(http)[0]["id"]
+    done = subprocess.run([sys.executable, "-m", "services.cli", "draw", "verify", draw_id], cwd=PROJECT_ROOT,
+                          env={**os.environ, **embedded_env}, capture_output=True, text=True)
+    assert done.returncode == 0 and "验证通过" in done.stdout
+    missing = subprocess.run([sys.executable, "-m", "services.cli", "draw", "verify", "nope"], cwd=PROJECT_ROOT,
+                             env={**os.environ, **embedded_env}, capture_output=True, text=True)
+    assert missing.returncode == 2 and "不存在" in missing.stderr
