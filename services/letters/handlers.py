@@ -9,7 +9,8 @@ from shared.ids import new_id
 from shared.uow import UnitOfWork
 
 from .adapters import sequences
-from .adapters.db import Document, DocumentFile
+from .adapters.db import Document, DocumentFile, IssueFailure
+from .adapters.pdf import MissingGlyphError
 from .domain.issuer import Issuer
 from .domain.numbering import document_number, verification_code
 
@@ -22,7 +23,7 @@ def issue_joint_letter(event: Event, uow: UnitOfWork) -> None:
     data = event.data
     if _current(uow.session, data["inspection_id"]) is not None:
         return  # already issued for this team
-    _issue(uow, data["inspection_id"], data["inspection"], data["inspectors"], version=1)
+    issue_or_record(uow, data, version=1)
 
 
 def reissue_after_replacement(event: Event, uow: UnitOfWork) -> None:
@@ -35,7 +36,26 @@ def reissue_after_replacement(event: Event, uow: UnitOfWork) -> None:
         version = max(version, current.version + 1)
         uow.audit("system:letters", "letter.revoked", f"document:{current.id}",
                   reason=f"检查人员更换：{data['old']['name']} → {data['new']['name']}（{data['reason']}）")
-    _issue(uow, data["inspection_id"], data["inspection"], data["inspectors"], version)
+    issue_or_record(uow, data, version)
+
+
+def issue_or_record(uow: UnitOfWork, data: dict, version: int) -> bool:
+    """Issue the set, or — when it cannot be typeset (a character no font has) — keep the visit in a visible
+    failed state with the Chinese reason; the savepoint takes back the number, so no gap is left (N10)."""
+    session, inspection_id = uow.session, data["inspection_id"]
+    try:
+        with session.begin_nested():
+            _issue(uow, inspection_id, data["inspection"], data["inspectors"], version)
+    except MissingGlyphError as error:
+        failure = session.get(IssueFailure, inspection_id) or IssueFailure(inspection_id=inspection_id)
+        failure.reason, failure.payload, failure.created_at = str(error), {**data, "version": version}, uow.now
+        session.add(failure)
+        uow.audit("system:letters", "letter.failed", f"inspection:{inspection_id}", reason=str(error))
+        return False
+    stale = session.get(IssueFailure, inspection_id)
+    if stale is not None:
+        session.delete(stale)
+    return True
 
 
 SET = (("joint_letter", "联合检查函"), ("notice", "检查告知单"), ("checklist", "检查表"),

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Forbidden, Invalid, NotFound
+from shared.web import current_uow
 
 from . import handlers
-from .adapters.db import Document, DocumentFile, db
+from .adapters.db import Document, DocumentFile, IssueFailure, db
 from .handlers import sort_set
 
 api = Blueprint("letters", __name__, url_prefix="/letters/api/v1", description="联合检查文书")
@@ -66,3 +67,26 @@ def verify(code):
         return render_template("letters/verify.html", view=None, code=code), 404
     view = handlers.verification_view(document)
     return view if wants_json else render_template("letters/verify.html", view=view, code=code)
+
+
+@api.get("/failures")
+@require("clerk", "admin")
+def list_failures():
+    """Visits whose documents could not be typeset, with the reason (e.g. 字库中没有以下字符…)."""
+    rows = db.session.execute(select(IssueFailure).order_by(IssueFailure.created_at)).scalars()
+    return {"items": [{"inspection_id": f.inspection_id, "reason": f.reason, "since": iso(f.created_at)}
+                      for f in rows]}
+
+
+@api.post("/failures/<inspection_id>/retry")
+@require("clerk", "admin")
+def retry_failure(inspection_id):
+    """After the font or the registered name is corrected, issue the set again."""
+    failure = db.session.get(IssueFailure, inspection_id)
+    if failure is None:
+        raise NotFound("该检查没有出具失败的记录")
+    payload = dict(failure.payload)
+    uow = current_uow()
+    issued = handlers.issue_or_record(uow, payload, payload.pop("version", 1))
+    uow.commit()
+    return {"inspection_id": inspection_id, "issued": issued}

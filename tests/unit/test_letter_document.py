@@ -80,3 +80,26 @@ def test_the_portal_batch_is_one_pdf_of_the_chosen_letters(system, reference, tm
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     single = client.get(f"/letters/api/v1/documents/{documents[0]}/pdf").data
     assert _pages(response.data, tmp_path) == 2 * _pages(single, tmp_path)
+
+
+def test_a_name_no_font_can_print_leaves_a_visible_failure_and_no_gap_in_the_numbers(system, reference):
+    """Issue 5: a clear error, never a blank box — and the visit is not lost: the clerk sees it and retries."""
+    from tests.flow import WsgiHttp, login, ok
+    from tests.unit.test_draw_rules import _ready
+    http = WsgiHttp(system.wsgi)
+    clerk = login(http, "clerk01")
+    ok(http.call("PATCH", "/draw/api/v1/inspectors/INS-001", clerk, {"name": "王\U0002a6a5", "reason": "测试生僻字"}))
+    for n in range(1, 19):
+        if n > 2:
+            ok(http.call("PATCH", f"/draw/api/v1/inspectors/INS-{n:03d}", clerk, {"on_duty": False, "reason": "测试"}))
+    _ready(system, inspection_id="insp-glyph")
+    failures = ok(http.call("GET", "/letters/api/v1/failures", clerk))["items"]
+    assert failures[0]["inspection_id"] == "insp-glyph" and "U+2A6A5" in failures[0]["reason"]
+    assert ok(http.call("GET", "/letters/api/v1/documents?inspection=insp-glyph", clerk))["items"] == []
+    retried = ok(http.call("POST", "/letters/api/v1/failures/insp-glyph/retry", clerk))
+    assert retried["issued"] is False, "still no font for it: it stays visible, nothing half-issued"
+    ok(http.call("PATCH", "/draw/api/v1/inspectors/INS-001", clerk, {"name": "王建国", "reason": "更正姓名"}))
+    _ready(system, inspection_id="insp-next")
+    numbers = [d["number"] for d in ok(http.call("GET", "/letters/api/v1/documents?inspection=insp-next",
+                                                 clerk))["items"]]
+    assert numbers[0].endswith("〕1号"), "the failed set took no number"

@@ -42,3 +42,13 @@ class DocumentFile(Base):
     __tablename__ = "document_file"
     document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class IssueFailure(Base):
+    """A set that could not be issued (e.g. a name with a character no font has): visible to clerks with its
+    reason and retried on request — never a letter with a blank box, never a silently dropped event."""
+    __tablename__ = "issue_failure"
+    inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(2000))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
