@@ -11,19 +11,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
-import statistics
-import time
+
+from support import median_seconds
 
 from shared import rfc3797
-
-
-def timed(func, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -33,7 +24,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(3797)
     key = rfc3797.make_key([[rng.randrange(2**62)], [3, 17, 22, 31]])
-    baseline = timed(lambda: hashlib.sha256(key.encode()).digest(), 1000)
+    baseline = median_seconds(lambda: hashlib.sha256(key.encode()).digest(), 1000)
     print(f"baseline: one SHA-256 of the key {baseline * 1e6:8.2f} µs")
     print(f"{'pool':>8} {'draw ms':>10} {'verify ms':>10} {'draw/base':>10} {'verify/base':>12}")
     for size in (100, 10_000, 100_000):
@@ -48,7 +39,7 @@ def main() -> None:
         record = draw()
         record["sources"] = [[int(key.split(".")[0])], [3, 17, 22, 31]]
         assert rfc3797.verify(record)[0], "the benchmark measures a record that verifies"
-        d, v = timed(draw, args.runs), timed(lambda: rfc3797.verify(record), args.runs)
+        d, v = median_seconds(draw, args.runs), median_seconds(lambda: rfc3797.verify(record), args.runs)
         print(f"{size:>8} {d * 1e3:10.2f} {v * 1e3:10.2f} {d / baseline:10.0f} {v / baseline:12.0f}")
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import subprocess
 import tempfile
 import time
 import types
@@ -16,6 +15,7 @@ import uuid
 from datetime import timedelta
 
 from sqlalchemy import text
+from support import scratch_postgres
 
 
 def build(database_url: str | None):
@@ -88,22 +88,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    database_url, db_name = None, None
-    if args.postgres:
-        db_name = f"bench_{uuid.uuid4().hex[:8]}"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{db_name}"'], check=True)
-        database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db_name}"
-    try:
+    with scratch_postgres(args.postgres) as database_url:
         app, tokens = build(database_url)
         raw = raw_baseline(app, args.singles)
         one = singles(app, tokens["SCJG"], tasks(plan(app, 1), args.singles, "S"))
         many = batch(app, tokens["SCJG"], tasks(plan(app, 2), args.batch, "B"))
         from services.embedded import dispose
         dispose(app)
-    finally:
-        if db_name:
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                            f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'], check=False)
     store = "PostgreSQL" if args.postgres else "SQLite (embedded)"
     print(f"{store}")
     print(f"  raw INSERT+COMMIT per row     : {raw:8.0f} rows/s")

@@ -1,31 +1,18 @@
 """Warm render time of the joint inspection letter and of a batch of 100 (issue 5), against bare WeasyPrint
-rendering the same HTML with the same fonts in the same run (no glyph check, no QR generation, no fetcher).
+rendering the same HTML with the same fonts in the same run (no glyph check, no QR generation; the same asset
+fetcher, which the stylesheet needs).
 
 Usage: python bench/letter_render.py [--runs 7] [--batch 100]
 """
 from __future__ import annotations
 
 import argparse
-import statistics
-import sys
-import time
-from pathlib import Path
 
+from support import median_seconds  # also puts the repository root on the path, for the tests' sample letter
 from weasyprint import HTML
 
 from services.letters.adapters import pdf
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' sample letter, one definition
-from tests.unit.test_letter_pdf import a_letter  # noqa: E402
-
-
-def median_seconds(func, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+from tests.unit.test_letter_pdf import a_letter
 
 
 def main() -> None:

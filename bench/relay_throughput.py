@@ -18,6 +18,7 @@ import time
 import uuid
 
 import pika
+from support import scratch_postgres
 
 
 def vhost() -> str:
@@ -63,7 +64,7 @@ def relay(url: str, n: int, database_url: str | None) -> float:
     thread = threading.Thread(target=part.run, args=(stop,), daemon=True)
     thread.start()
     while part.published < n:
-        time.sleep(0.005)
+        stop.wait(0.005)  # poll the relay's counter; the relay thread does the work
     elapsed = time.perf_counter() - start
     stop.set()
     thread.join()
@@ -78,19 +79,12 @@ def main() -> None:
     args = parser.parse_args()
     name = vhost()
     url = f"amqp://guest:guest@127.0.0.1:5672/{name}"
-    database_url = None
-    if args.postgres:
-        db = f"bench_{uuid.uuid4().hex[:8]}"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f'CREATE DATABASE "{db}"'], check=True)
-        database_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
     try:
-        raw = [baseline(url, args.n) for _ in range(args.runs)]
-        ours = [relay(url, args.n, database_url) for _ in range(args.runs)]
+        with scratch_postgres(args.postgres) as database_url:
+            raw = [baseline(url, args.n) for _ in range(args.runs)]
+            ours = [relay(url, args.n, database_url) for _ in range(args.runs)]
     finally:
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", name], check=False)
-        if database_url:
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                            f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], check=False)
     raw_m, ours_m = statistics.median(raw), statistics.median(ours)
     store = "PostgreSQL" if args.postgres else "SQLite"
     print(f"raw pika, confirm per message : {raw_m:8.0f} msg/s (median of {args.runs})")

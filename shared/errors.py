@@ -52,6 +52,13 @@ class Invalid(DomainError):
     status, code = 422, "invalid"
 
 
+def found(value, message: str):
+    """The value, or a 404 with `message`: one way for every endpoint to say "not found" in Chinese."""
+    if value is None:
+        raise NotFound(message)
+    return value
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 

@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from shared.auth import current_principal, issue_token, require
 from shared.clock import iso
-from shared.errors import NotFound, Unauthorized
+from shared.errors import Unauthorized, found
 from shared.schemas import PageQuery, page_of
 from shared.web import runtime_of
 
 from . import handlers
+from .accounts import authenticate
 from .adapters.db import DrawBlocked, DrawRecord, SeedCommitment, db
-from .pages import authenticate
 from .schemas import LoginSchema
 
 api = Blueprint("draw", __name__, url_prefix="/draw/api/v1", description="随机抽取与验证")
@@ -30,7 +30,8 @@ def may_see_names(record: DrawRecord) -> bool:
     return runtime_of(current_app).clock.today_local() >= record.visit_start
 
 
-def _public(record: DrawRecord) -> dict:
+def public_view(record: DrawRecord) -> dict:
+    """The record as this caller may see it (names per N4), for the API and the public page alike."""
     return handlers.public_record(record, db.session.get(SeedCommitment, record.commitment_id),
                                   may_see_names(record))
 
@@ -41,25 +42,20 @@ def list_draws(query):
     """Every draw is public (N4), newest first."""
     rows, total = page_of(select(DrawRecord).order_by(DrawRecord.created_at.desc(), DrawRecord.id),
                           query["page"], query["per_page"], db.session)
-    return {"items": [_public(r) for r in rows], "total": total, "page": query["page"],
+    return {"items": [public_view(r) for r in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}
 
 
 @api.get("/draws/<draw_id>")
 def get_draw(draw_id):
-    record = db.session.get(DrawRecord, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
-    return _public(record)
+    return public_view(found(db.session.get(DrawRecord, draw_id), "抽取记录不存在"))
 
 
 @api.get("/draws/<draw_id>/verify")
 def verify_draw(draw_id):
     """Recompute the selection from the public record alone, as any third party can."""
-    record = db.session.get(DrawRecord, draw_id)
-    if record is None:
-        raise NotFound("抽取记录不存在")
-    ok, problems = handlers.verify_record(_public(record))
+    record = found(db.session.get(DrawRecord, draw_id), "抽取记录不存在")
+    ok, problems = handlers.verify_record(public_view(record))
     return {"draw_id": draw_id, "verified": ok, "problems": problems,
             "message": "验证通过：按公开记录重新计算的抽取结果与记录一致" if ok else "验证失败"}
 

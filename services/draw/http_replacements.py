@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from shared.auth import current_principal, require
 from shared.clock import iso
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden, found
 from shared.web import current_runtime, current_uow
 
 from . import library, replacements
@@ -42,7 +42,7 @@ def list_replacements():
 @require("approver", "clerk", "admin")
 def replacement_candidates(replacement_id):
     """The officers the approver may choose from, and who is excluded and why."""
-    replacement = db.session.get(Replacement, replacement_id) or _missing()
+    replacement = found(db.session.get(Replacement, replacement_id), "更换申请不存在")
     eligible, excluded = replacements.candidates(db.session, current_runtime().deps["policy"], replacement)
     return {"replacement": replacement_view(replacement),
             "candidates": [library.view(i, private=False) for i in eligible], "excluded": excluded}
@@ -75,7 +75,3 @@ def replacement_view(replacement: Replacement) -> dict:
             "status": replacement.status, "requested_by": replacement.requested_by,
             "requested_at": iso(replacement.requested_at), "decided_by": replacement.decided_by,
             "replacement_inspector_id": replacement.replacement_id, "decision_text": replacement.decision_text}
-
-
-def _missing():
-    raise NotFound("更换申请不存在")

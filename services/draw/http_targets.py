@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from shared.auth import current_principal, require
 from shared.clock import iso
-from shared.errors import Invalid, NotFound
+from shared.errors import Invalid, found
 from shared.web import current_uow
 
 from . import matching, target_draws, targets
@@ -76,10 +76,7 @@ def draw_targets(body):
 @api.get("/target-draws/<target_draw_id>")
 def get_target_draw(target_draw_id):
     """Public: the strata, quotas and the stratum draws, each verifiable at /draw/api/v1/draws/<draw_id>/verify."""
-    target_draw = db.session.get(TargetDraw, target_draw_id)
-    if target_draw is None:
-        raise NotFound("对象抽取记录不存在")
-    return target_draw_view(target_draw)
+    return target_draw_view(found(db.session.get(TargetDraw, target_draw_id), "对象抽取记录不存在"))
 
 
 def target_draw_view(target_draw: TargetDraw) -> dict:

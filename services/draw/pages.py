@@ -2,23 +2,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
-from werkzeug.security import check_password_hash
+from sqlalchemy import select
 
-from shared.auth import COOKIE, TOKEN_MAX_AGE, Principal, issue_token
+from shared.auth import COOKIE, TOKEN_MAX_AGE, current_principal, issue_token
+from shared.errors import DomainError
 from shared.pages import require_page, safe_next
 from shared.web import runtime_of
 
-from .adapters.db import Account, db
+from . import handlers, replacements, targets
+from .accounts import authenticate
+from .adapters.db import DrawBlocked, DrawRecord, Inspector, Replacement, StatusPeriod, Target, db
+from .http import public_view
 
 pages = Blueprint("draw_pages", __name__, url_prefix="/draw")
-
-
-def authenticate(username: str, password: str) -> Principal | None:
-    account = db.session.get(Account, username)
-    if account is None or not check_password_hash(account.password_hash, password):
-        return None
-    return Principal(role=account.role, subject=account.inspector_id or account.username,
-                     department=account.department_code, name=account.display_name)
 
 
 @pages.route("/login", methods=["GET", "POST"])
@@ -38,14 +34,10 @@ def login():
 @pages.get("/draws/<draw_id>")
 def draw_page(draw_id):
     """Public verification page (N4): the record as published and the result of recomputing it here."""
-    from . import handlers
-    from .adapters.db import DrawRecord, SeedCommitment
-    from .http import may_see_names
     record = db.session.get(DrawRecord, draw_id)
     if record is None:
         return render_template("error.html", status=404, message="抽取记录不存在"), 404
-    public = handlers.public_record(record, db.session.get(SeedCommitment, record.commitment_id),
-                                    may_see_names(record))
+    public = public_view(record)
     ok, problems = handlers.verify_record(public)
     return render_template("draw/verify.html", record=public, verified=ok, problems=problems)
 
@@ -60,9 +52,6 @@ def logout():
 @pages.get("/public/draws")
 def public_draws():
     """Every draw, public (N4), each with its verification page."""
-    from sqlalchemy import select
-
-    from .adapters.db import DrawRecord
     rows = db.session.execute(select(DrawRecord).order_by(DrawRecord.created_at.desc()).limit(200)).scalars()
     return render_template("draw/draws.html", draws=list(rows))
 
@@ -70,9 +59,6 @@ def public_draws():
 @pages.get("/clerk/inspectors")
 @require_page("clerk", "admin", "approver")
 def clerk_inspectors():
-    from sqlalchemy import select
-
-    from .adapters.db import DrawBlocked, Inspector, StatusPeriod
     inspectors = db.session.execute(select(Inspector).order_by(Inspector.id)).scalars().all()
     periods = db.session.execute(select(StatusPeriod).order_by(StatusPeriod.start)).scalars().all()
     blocked = db.session.execute(select(DrawBlocked).order_by(DrawBlocked.created_at)).scalars().all()
@@ -84,10 +70,6 @@ def clerk_inspectors():
 @require_page("approver", "clerk", "admin")
 def replacement_queue():
     """S13 for the approver: each pending request with the eligible officers to choose from."""
-    from sqlalchemy import select
-
-    from . import replacements
-    from .adapters.db import Inspector, Replacement
     error = None
     if request.method == "POST":
         error = _decide(request.form)
@@ -105,10 +87,6 @@ def replacement_queue():
 
 def _decide(form) -> str | None:
     """Approve (choosing the replacement) or reject; returns a Chinese error to show, or None."""
-    from shared.auth import current_principal
-    from shared.errors import DomainError
-
-    from . import replacements
     principal = current_principal()
     if principal.role != "approver":
         return "只有审批人（分管负责人）可以审批更换申请"
@@ -130,10 +108,6 @@ def _decide(form) -> str | None:
 @require_page("clerk", "admin", "approver")
 def clerk_targets():
     """检查对象库 (S4): the local library and the province's read-only ones, by class and credit class."""
-    from sqlalchemy import select
-
-    from . import targets
-    from .adapters.db import Target
     library = request.args.get("library", targets.LOCAL)
     rows = db.session.execute(select(Target).where(Target.library == library)
                               .order_by(Target.unit_class, Target.uscc)).scalars().all()

@@ -22,7 +22,8 @@ def candidates(session, policy: DrawPolicy, visit: Visit, exclude_inspection: st
     inspectors = session.execute(select(Inspector).where(Inspector.department_code == policy.department)
                                  .order_by(Inspector.id)).scalars().all()
     periods = defaultdict(list)
-    for p in session.execute(select(StatusPeriod)).scalars():
+    for p in session.execute(select(StatusPeriod).where(StatusPeriod.start <= visit.end,
+                                                         StatusPeriod.end >= visit.start)).scalars():
         periods[p.inspector_id].append(Period(p.kind, p.start, p.end))
     conflicted = set(session.execute(select(Conflict.inspector_id)
                                      .where(Conflict.company_uscc == visit.company_uscc)).scalars())

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from shared.auth import current_principal, require
 from shared.clock import iso
-from shared.errors import Conflict, DomainError, Invalid, NotFound, flatten_fields
+from shared.errors import Conflict, DomainError, Invalid, NotFound, flatten_fields, found
 from shared.web import current_runtime, current_uow
 
 from . import handlers
@@ -130,7 +130,7 @@ def rejection_view(rejection: Rejection) -> dict:
 @api.arguments(ReasonSchema)
 def override_uscc(body, rejection_id):
     """N9: some real codes fail the check; a clerk may accept such a task with a reason, audited."""
-    rejection = db.session.get(Rejection, rejection_id) or _missing("拒收记录不存在")
+    rejection = found(db.session.get(Rejection, rejection_id), "拒收记录不存在")
     if rejection.resolved_task_id:
         raise Conflict("该拒收记录已处理")
     if set(rejection.fields) != {"company.uscc"}:
@@ -147,7 +147,3 @@ def override_uscc(body, rejection_id):
         task.id, principal.actor, body["reason"]
     uow.commit()
     return task_view(task), 201
-
-
-def _missing(message: str):
-    raise NotFound(message)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from shared.auth import current_principal, require
 from shared.clock import iso
-from shared.errors import Conflict, Forbidden, Invalid, NotFound
+from shared.errors import Conflict, Forbidden, Invalid, NotFound, found
 from shared.ids import new_id
 from shared.schemas import PageQuery, page_of
 from shared.web import current_uow
@@ -17,6 +17,7 @@ from .schemas import PlanSchema
 
 api = Blueprint("intake_plans", __name__, url_prefix="/intake/api/v1", description="抽查计划")
 STAFF = ("clerk", "admin")
+PLAN_MISSING = "抽查计划不存在"
 
 
 @api.post("/plans")
@@ -55,7 +56,7 @@ def _check_plan(body: dict) -> None:
 @api.post("/plans/<plan_id>/publish")
 @require(*STAFF)
 def publish_plan(plan_id):
-    plan = db.session.get(Plan, plan_id) or _missing()
+    plan = found(db.session.get(Plan, plan_id), PLAN_MISSING)
     if plan.status != "draft":
         raise Conflict("只有草稿状态的计划可以发布")
     uow = current_uow()
@@ -110,7 +111,7 @@ def dispatch(plan_id):
 @require(*STAFF)
 def plan_inspections(plan_id):
     """The clerk's view of a plan: every visit with each department's items and its status."""
-    plan = db.session.get(Plan, plan_id) or _missing()
+    plan = found(db.session.get(Plan, plan_id), PLAN_MISSING)
     rows = db.session.execute(select(Inspection).where(Inspection.plan_id == plan.id)
                               .order_by(Inspection.created_at)).scalars().all()
     return {"plan": plan_view(plan), "items": [inspection_view(plan, i) for i in rows]}
@@ -119,7 +120,7 @@ def plan_inspections(plan_id):
 @api.get("/inspections/<inspection_id>")
 @require("clerk", "admin", "department")
 def get_inspection(inspection_id):
-    inspection = db.session.get(Inspection, inspection_id) or _missing("检查（联合检查）不存在")
+    inspection = found(db.session.get(Inspection, inspection_id), "检查（联合检查）不存在")
     principal = current_principal()
     if principal.role == "department":
         mine = db.session.execute(select(JointTask.id).where(JointTask.inspection_id == inspection.id,
@@ -131,7 +132,3 @@ def get_inspection(inspection_id):
 
 def inspection_view(plan: Plan, inspection: Inspection) -> dict:
     return {**dispatching.inspection_payload(db.session, plan, inspection), "status": inspection.status}
-
-
-def _missing(message: str = "抽查计划不存在"):
-    raise NotFound(message)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from shared.auth import current_principal, require
 from shared.clock import iso
-from shared.errors import Forbidden, Invalid, NotFound
+from shared.errors import Forbidden, Invalid, NotFound, found
 from shared.web import current_uow
 
 from . import handlers
@@ -47,9 +47,7 @@ def list_documents():
 @api.get("/documents/<document_id>/pdf")
 @require("clerk", "approver", "admin", "inspector")
 def document_pdf(document_id):
-    document = db.session.get(Document, document_id)
-    if document is None:
-        raise NotFound("文书不存在")
+    document = found(db.session.get(Document, document_id), "文书不存在")
     _check_access(document)
     pdf = db.session.get(DocumentFile, document_id).pdf
     return Response(pdf, mimetype="application/pdf",
@@ -82,9 +80,7 @@ def list_failures():
 @require("clerk", "admin")
 def retry_failure(inspection_id):
     """After the font or the registered name is corrected, issue the set again."""
-    failure = db.session.get(IssueFailure, inspection_id)
-    if failure is None:
-        raise NotFound("该检查没有出具失败的记录")
+    failure = found(db.session.get(IssueFailure, inspection_id), "该检查没有出具失败的记录")
     payload = dict(failure.payload)
     uow = current_uow()
     issued = handlers.issue_or_record(uow, payload, payload.pop("version", 1))
