@@ -26,7 +26,7 @@ def main() -> None:
     fonts = pdf.font_config()
 
     def bare(html):
-        return HTML(string=html, base_url=pdf.ASSET_BASE, url_fetcher=pdf.ProjectAssetFetcher()).write_pdf(
+        return HTML(string=html, url_fetcher=pdf.ProjectAssetFetcher()).write_pdf(
             font_config=fonts)
 
     pdf.render_joint_letter(letter)  # warm: fonts, cmaps, templates

@@ -4,7 +4,8 @@
 # letter takes 11–13 s instead of 0.2 s (handbook design §9).
 set -euo pipefail
 command -v dpkg-query >/dev/null 2>&1 || { echo "not Debian/Ubuntu: install pango, harfbuzz-subset, Noto CJK fonts and poppler yourself"; exit 0; }
-wanted=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils fontconfig)
+# fonts-arphic-ukai is the free 楷体 (AR PL UKai CN) GB/T 9704 asks for in （一） headings.
+wanted=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai poppler-utils fontconfig)
 # The browser tests drive Debian's Chromium through its ChromeDriver; only `make test` needs them.
 [ "${WITH_BROWSER:-0}" = "1" ] && wanted+=(chromium chromium-driver)
 missing=()

@@ -9,6 +9,7 @@
   jointinspect audit verify <service> check the hash chain of a service's audit log
   jointinspect dead-letters list|replay <service>   messages that kept failing
   jointinspect catalog load [--file F]  load departments and the item catalog (idempotent, audited)
+  jointinspect fonts build           cut the GB2312 letter fonts into var/fonts (once; letters render ~2× faster)
 """
 from __future__ import annotations
 
@@ -70,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         command = dead_sub.add_parser(action, help=f"{action} a service's dead letters")
         command.add_argument("service", choices=SERVICES)
         command.set_defaults(func=func)
+    font_cmd = sub.add_parser("fonts", help="letter fonts")
+    font_sub = font_cmd.add_subparsers(required=True, metavar="action")
+    font_sub.add_parser("build", help="pre-subset the letter fonts into var/fonts").set_defaults(func=cmd_fonts_build)
     audit = sub.add_parser("audit", help="audit log")
     audit_sub = audit.add_subparsers(required=True, metavar="action")
     chain = audit_sub.add_parser("verify", help="verify a service's audit hash chain")
@@ -275,6 +279,16 @@ def cmd_audit_verify(args) -> int:
     return 0 if ok else 1
 
 
+def cmd_fonts_build(args) -> int:
+    from services.letters.adapters import fonts
+    written = fonts.build()
+    built = fonts.built_faces()
+    print(f"letter fonts in {fonts.FONT_DIR}: {len(built)} of {len(fonts.FACES)} ready"
+          + (f", built now: {', '.join(written)}" if written else ""))
+    return 0
+
+
 if __name__ == "__main__":
     sys.exit(main())
+
 

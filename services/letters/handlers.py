@@ -8,6 +8,7 @@ from shared.events import Event
 from shared.ids import new_id
 from shared.uow import UnitOfWork
 
+from . import seals
 from .adapters import sequences
 from .adapters.db import Document, DocumentFile, IssueFailure
 from .adapters.pdf import MissingGlyphError
@@ -70,18 +71,19 @@ def _issue(uow: UnitOfWork, inspection_id: str, inspection: dict, inspectors: li
     local_now = uow.now.astimezone(SHANGHAI)
     seq = sequences.next_number(session, issuer.code, local_now.year)
     number = document_number(issuer.code, local_now.year, seq)
-    letter = None
+    letter, seal = None, seals.asset_name(seals.current_seal(session, issuer.code))
     for kind, label in SET:
         code = verification_code()
         verify_url = f"{uow.runtime.settings.public_base_url}/letters/verify/{code}"
         content = {**letter_content(inspection, inspectors, issuer, number, local_now.date().isoformat(), code,
-                                    verify_url), "kind": kind, "label": label, "letter_number": number}
+                                    verify_url), "kind": kind, "label": label, "letter_number": number,
+                   "seal": seal}
         document = Document(id=new_id(), inspection_id=inspection_id, kind=kind, issuer_code=issuer.code,
                             year=local_now.year, seq=seq, number=number if kind == "joint_letter" else
                             f"{number}·{label}", version=version, status="current", verification_code=code,
                             inspector_ids=[i["id"] for i in inspectors], content=content, created_at=uow.now)
         session.add(document)
-        session.add(DocumentFile(document_id=document.id, pdf=uow.runtime.deps["render_documents"]([content])))
+        session.add(DocumentFile(document_id=document.id, pdf=seals.render(session, uow.runtime.deps, [content])))
         letter = letter or document
     uow.audit("system:letters", "letter.issued", f"document:{letter.id}",
               after={"number": number, "inspection": inspection_id, "version": version})

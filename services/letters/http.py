@@ -8,9 +8,10 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Forbidden, Invalid, NotFound, found
-from shared.web import current_uow
+from shared.uploads import read_upload
+from shared.web import current_runtime, current_uow
 
-from . import handlers
+from . import handlers, seals
 from .adapters.db import Document, DocumentFile, IssueFailure, db
 from .handlers import sort_set
 
@@ -86,3 +87,35 @@ def retry_failure(inspection_id):
     issued = handlers.issue_or_record(uow, payload, payload.pop("version", 1))
     uow.commit()
     return {"inspection_id": inspection_id, "issued": issued}
+
+
+def _seal_view(seal) -> dict:
+    return {"sha256": seal.sha256, "issuer_code": seal.issuer_code, "width": seal.width, "height": seal.height,
+            "uploaded_by": seal.uploaded_by, "uploaded_at": iso(seal.uploaded_at),
+            "image_url": "/letters/api/v1/seal.png"}
+
+
+@api.put("/seal")
+@require("admin")
+def put_seal():
+    """The bureau uploads its seal image (transparent PNG, multipart field `image`); documents issued from then
+    on carry it over the issuer line. Audited; earlier documents keep the seal they were issued with."""
+    upload = read_upload(request.files.get("image"), "image", ("image/png",), seals.MAX_SEAL_BYTES)
+    uow = current_uow()
+    seal = seals.upload_seal(uow, current_runtime().deps["issuer"].code, upload, current_principal().actor)
+    uow.commit()
+    return _seal_view(seal)
+
+
+@api.get("/seal")
+@require("clerk", "approver", "admin")
+def get_seal():
+    seal = found(seals.current_seal(db.session, current_runtime().deps["issuer"].code), "尚未上传印章图片")
+    return _seal_view(seal)
+
+
+@api.get("/seal.png")
+@require("clerk", "approver", "admin")
+def get_seal_image():
+    seal = found(seals.current_seal(db.session, current_runtime().deps["issuer"].code), "尚未上传印章图片")
+    return Response(seal.image, mimetype="image/png")

@@ -9,6 +9,7 @@ from shared.auth import current_principal
 from shared.pages import require_page
 from shared.web import runtime_of
 
+from . import seals
 from .adapters.db import Document, db
 from .handlers import sort_set
 
@@ -42,6 +43,6 @@ def print_batch():
     documents = visible_documents(current_principal(), ids)
     if not documents:
         return render_template("error.html", status=422, message="请至少选择一份本人可查看的文书"), 422
-    pdf = runtime_of(current_app).deps["render_documents"]([d.content for d in documents])
+    pdf = seals.render(db.session, runtime_of(current_app).deps, [d.content for d in documents])
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": "attachment; filename=\"letters-batch.pdf\""})

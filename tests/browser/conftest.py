@@ -51,7 +51,15 @@ def shots(tmp_path) -> Path:
 
 def main_text_with(browser, text: str, timeout: float = 15) -> str:
     """Wait (bounded) until the page's main area shows `text` after a navigation or a click; return it."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(browser, timeout).until(lambda b: text in b.find_element(By.TAG_NAME, "main").text)
-    return browser.find_element(By.TAG_NAME, "main").text
+
+    def shown(b):
+        # The old page's <main> may go stale between finding it and reading it while the new page loads:
+        # that is "not yet", not a failure (CI once failed exactly there).
+        main = b.find_element(By.TAG_NAME, "main").text
+        return main if text in main else False
+
+    return WebDriverWait(browser, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                         ).until(shown)

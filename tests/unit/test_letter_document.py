@@ -103,3 +103,81 @@ def test_a_name_no_font_can_print_leaves_a_visible_failure_and_no_gap_in_the_num
     numbers = [d["number"] for d in ok(http.call("GET", "/letters/api/v1/documents?inspection=insp-next",
                                                  clerk))["items"]]
     assert numbers[0].endswith("〕1号"), "the failed set took no number"
+
+
+def seal_png(size: int = 600, transparent: bool = True) -> bytes:
+    """A test image standing in for the bureau's scanned seal (the product never draws one itself)."""
+    import io
+
+    from PIL import Image, ImageDraw
+    image = Image.new("RGBA" if transparent else "RGB", (size, size), (0, 0, 0, 0) if transparent else "white")
+    ImageDraw.Draw(image).ellipse((10, 10, size - 10, size - 10), outline=(230, 0, 18, 255), width=size // 25)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _put_seal(system, token: str, body: bytes, name: str = "seal.png"):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import Client, encode_multipart
+    # Encoded in memory: the client would spool a large body to a temporary file it never closes.
+    boundary, data = encode_multipart({"image": FileStorage(io.BytesIO(body), filename=name)})
+    response = Client(system.wsgi).put("/letters/api/v1/seal", data=data, headers={"Authorization": f"Bearer {token}"},
+                                       content_type=f"multipart/form-data; boundary={boundary}")
+    return response.status_code, response.get_json()
+
+
+def test_the_uploaded_seal_is_printed_on_the_letter_and_notice_only_after_upload(system, reference, tmp_path):
+    """GB/T 9704 §7.3.5: the seal is the bureau's uploaded image, pressed over the issuer line; before any upload
+    no seal-like image is in the PDF at all (never a drawn imitation)."""
+    from tests.flow import WsgiHttp, login, ok
+    from tests.unit.test_draw_rules import _ready
+    http = WsgiHttp(system.wsgi)
+    admin, clerk = login(http, "admin"), login(http, "clerk01")
+    _ready(system, inspection_id="insp-unsealed")
+    before = ok(http.call("GET", "/letters/api/v1/documents?inspection=insp-unsealed", clerk))["items"]
+    letter = http.call("GET", before[0]["pdf_url"], clerk, raw=True)[1]
+    assert len(_tool("pdfimages", letter, tmp_path, "-list").splitlines()[2:]) == 0
+
+    image = seal_png()
+    uploaded = ok(_put_seal(system, admin, image))
+    assert uploaded["width"] == 600 and ok(http.call("GET", "/letters/api/v1/seal", clerk))["sha256"] == uploaded[
+        "sha256"]
+    _ready(system, inspection_id="insp-sealed")
+    documents = ok(http.call("GET", "/letters/api/v1/documents?inspection=insp-sealed", clerk))["items"]
+    for document in documents:
+        data = http.call("GET", document["pdf_url"], clerk, raw=True)[1]
+        images = [row for row in (line.split() for line in _tool("pdfimages", data, tmp_path, "-list").splitlines()[2:])
+                  if row[2] == "image"]  # its alpha channel is listed apart as an smask
+        expected = 1 if document["kind"] in ("joint_letter", "notice") else 0
+        assert len(images) == expected, (document["kind"], images)
+        if images:
+            assert images[0][3:5] == ["600", "600"]  # the uploaded pixels, unchanged
+    runtime = system.runtime("letters")
+    with runtime.app.app_context():
+        entry = runtime.db.session.query(runtime.models["AuditEntry"]).filter_by(action="seal.uploaded").one()
+        assert "admin" in entry.actor and entry.object == f"seal:{uploaded['sha256']}"
+
+
+@pytest.mark.parametrize("body, name, field_message", [
+    (b"GIF89a" + b"\0" * 100, "seal.gif", "不是允许的类型"),
+    (seal_png(transparent=False), "seal.png", "透明背景"),
+    (seal_png(size=120), "seal.png", "300–3000 像素"),
+    (seal_png()[:-60], "seal.png", "已损坏"),  # truncated
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1), "big.png", "超过 1 MB"),
+])
+def test_a_seal_that_is_not_a_clean_transparent_png_is_refused_and_nothing_is_stored(system, reference, body, name,
+                                                                                      field_message):
+    from tests.flow import WsgiHttp, login
+    http = WsgiHttp(system.wsgi)
+    status, error = _put_seal(system, login(http, "admin"), body, name)
+    assert status == 422 and field_message in error["error"]["fields"]["image"][0], error
+    assert http.call("GET", "/letters/api/v1/seal", login(http, "clerk01"))[0] == 404
+
+
+def test_only_the_bureau_admin_uploads_a_seal(system, reference):
+    from tests.flow import WsgiHttp, login
+    status, _ = _put_seal(system, login(WsgiHttp(system.wsgi), "clerk01"), seal_png())
+    assert status == 403

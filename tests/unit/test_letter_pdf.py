@@ -7,12 +7,13 @@ are in Noto Serif/Sans CJK SC; 𪚥 (U+2A6A5, CJK Ext. B) and the private-use U+
 """
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
 import pytest
 
-from services.letters.adapters import pdf
+from services.letters.adapters import fonts, pdf
 
 pytestmark = pytest.mark.unit
 
@@ -106,13 +107,45 @@ def test_the_verification_code_and_url_are_printed(letter_text):
     assert "http://127.0.0.1:8000/letters/verify/ABCD-EFGH-JKLM" in letter_text
 
 
-def test_the_cjk_fonts_are_embedded_as_subsets(letter_pdf, tmp_path):
+CJK_FACE = re.compile(r"[A-Z]{6}\+(Noto-(Serif|Sans)-CJK-SC|JI-(Serif|Sans|Kai)|AR-PL-UKai-CN)(-Bold)?$")
+
+
+def test_only_embedded_cjk_subsets_are_in_the_pdf(letter_pdf, tmp_path):
     rows = [line.split() for line in poppler("pdffonts", letter_pdf, tmp_path).splitlines()[2:]]
-    cjk = [row for row in rows if "CJK" in row[0]]
-    assert cjk, rows
-    for row in cjk:
-        assert row[0].startswith("Noto") or re.match(r"[A-Z]{6}\+Noto", row[0]), row
+    assert rows
+    for row in rows:
+        assert CJK_FACE.match(row[0]), row  # a subset (ABCDEF+ prefix) of one of our CJK faces, nothing else
         assert row[-5:-3] == ["yes", "yes"], row  # emb, sub
+
+
+def test_the_letter_is_set_in_the_presubset_fonts(letter_pdf, tmp_path):
+    """`make setup` builds them (jointinspect fonts build): without them a letter takes twice as long."""
+    assert fonts.built_faces() == list(fonts.FACES), "run `jointinspect fonts build` (make setup does)"
+    names = {line.split()[0].split("+")[1] for line in poppler("pdffonts", letter_pdf, tmp_path).splitlines()[2:]}
+    assert {"JI-Serif", "JI-Serif-Bold", "JI-Sans", "JI-Kai"} <= names, names
+
+
+def test_a_face_is_cut_to_gb2312_once_and_rebuilt_when_its_source_changes(tmp_path, monkeypatch):
+    kai = next(face for face in fonts.FACES if face.family == "JI Kai")  # the smallest: ~4 s to cut
+    monkeypatch.setattr(fonts, "FACES", (kai,))
+    assert fonts.build(tmp_path) == [kai.file] and fonts.build(tmp_path) == []
+    assert fonts.built_faces(tmp_path) == [kai]
+    from fontTools.ttLib import TTFont
+    with TTFont(tmp_path / kai.file) as cut:
+        cmap = cut.getBestCmap()
+    assert ord("检") in cmap and ord("—") in cmap and ord("〔") in cmap and ord("堃") not in cmap  # GBK-only
+    manifest = json.loads((tmp_path / fonts.MANIFEST).read_text())
+    manifest[kai.file]["mtime"] -= 1  # as if Debian updated the font package
+    (tmp_path / fonts.MANIFEST).write_text(json.dumps(manifest))
+    assert fonts.built_faces(tmp_path) == []  # a stale copy is never used
+
+
+def test_a_name_outside_gb2312_prints_from_the_full_font_behind_the_copy(tmp_path):
+    document = pdf.render_joint_letter(a_letter(inspectors=[
+        {"name": "王堃", "certificate_no": "1", "department": "青岛市生态环境局西海岸新区分局"}]))
+    assert "王堃" in squeezed(poppler("pdftotext", document, tmp_path))
+    names = {line.split()[0].split("+")[1] for line in poppler("pdffonts", document, tmp_path).splitlines()[2:]}
+    assert "Noto-Serif-CJK-SC" in names, names
 
 
 def test_the_page_is_a4(letter_pdf, tmp_path):
@@ -161,7 +194,8 @@ def test_user_markup_prints_as_text_and_fetches_nothing(monkeypatch, tmp_path):
     text = squeezed(poppler("pdftotext", document, tmp_path))
     assert "<script>alert(1)</script>" in text and "<imgsrc=file:///etc/passwd>" in text
     assert b"root:x:0:0" not in document and b"/EmbeddedFile" not in document
-    assert all(url == "jiasset:/letter.css" or url.startswith("data:image/svg+xml") for url in fetched), fetched
+    assert all(url in ("jiasset:/letter.css", "jiasset:/fonts.css") or url.startswith(("data:image/svg+xml",
+               "jiasset:/fonts/ji-")) for url in fetched), fetched
 
 
 @pytest.mark.parametrize("url", [

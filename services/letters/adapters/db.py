@@ -52,3 +52,17 @@ class IssueFailure(Base):
     reason: Mapped[str] = mapped_column(String(2000))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Seal(Base):
+    """A seal image uploaded by the bureau (GB/T 9704 §7.3.5: the seal is the bureau's own, never drawn by
+    software). Rows are never changed: the newest upload of an issuer is used for new documents, and each
+    document names the seal (by SHA-256) it was issued with, so a reprint shows the same seal."""
+    __tablename__ = "seal"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    issuer_code: Mapped[str] = mapped_column(String(40), index=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(120))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())

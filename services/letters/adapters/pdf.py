@@ -47,14 +47,18 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from shared.clock import chinese_date
 from shared.config import PROJECT_ROOT
 
+from . import fonts
+
 ASSETS = PROJECT_ROOT / "templates" / "letters"
 ASSET_BASE = "jiasset:/"
+FONT_FACES_CSS = "fonts.css"
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
                ".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}
 DOCUMENTS_TEMPLATE = "documents.html"
 # Every family letter.css names: GB/T 9704 asks for 仿宋/楷体/黑体; the Noto CJK SC faces (Debian fonts-noto-cjk)
 # stand in when those are not installed. A unit test keeps this list and the stylesheet in step.
 FONT_FAMILIES = (
+    "JI Serif", "JI Sans", "JI Kai",  # GB2312 copies of the Noto / UKai faces below, when built (adapters/fonts.py)
     "FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312", "STFangsong",
     "KaiTi", "楷体", "KaiTi_GB2312", "楷体_GB2312", "STKaiti", "AR PL UKai CN",
     "SimHei", "黑体",
@@ -82,28 +86,43 @@ class AssetRefused(ValueError):
 
 
 class ProjectAssetFetcher(URLFetcher):
-    """Serves `jiasset:/<name>` from templates/letters and `data:` URIs; refuses everything else, offline."""
+    """Serves `jiasset:/<name>` from memory — the letter assets, the pre-subset fonts, and the `extra` assets of
+    one render (an uploaded seal) — and `data:` URIs; refuses everything else, offline. Nothing is read from
+    disk while rendering, and there is no base_url to resolve a relative reference against."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, extra: dict[str, tuple[bytes, str]] | None = None, **kwargs):
         super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
+        self.extra = extra or {}
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        path = asset_path(url)
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": ASSET_TYPES[path.suffix]})
+        body, content_type = asset(url, self.extra)
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
 
-def asset_path(url: str) -> Path:
-    """The file behind a `jiasset:/` URL, or AssetRefused — also for `../`, symlinks out and unknown types."""
+@functools.lru_cache(maxsize=1)
+def project_assets() -> dict[str, tuple[bytes, str]]:
+    """Read once per process: templates/letters/*.{css,svg,png}, the built font copies and their @font-face
+    stylesheet (`fonts.css`, empty when the copies are not built — letters then use the system fonts)."""
+    assets = {path.name: (path.read_bytes(), ASSET_TYPES[path.suffix])
+              for path in ASSETS.iterdir() if path.is_file() and path.suffix in ASSET_TYPES}
+    faces = fonts.built_faces()
+    for face in faces:
+        assets[f"fonts/{face.file}"] = ((fonts.FONT_DIR / face.file).read_bytes(), ASSET_TYPES[Path(face.file).suffix])
+    assets[FONT_FACES_CSS] = (fonts.font_face_css(faces).encode(), "text/css")
+    return assets
+
+
+def asset(url: str, extra: dict[str, tuple[bytes, str]] | None = None) -> tuple[bytes, str]:
+    """(body, content type) of a `jiasset:/` URL, or AssetRefused — for any other scheme, `../`, unknown names."""
     if not url.startswith(ASSET_BASE):
         raise AssetRefused(f"refused to fetch {url!r}: only the letter's own assets are served")
     name = unquote(url[len(ASSET_BASE):].split("?")[0].split("#")[0])
-    root = ASSETS.resolve()
-    path = (root / name).resolve()
-    if not path.is_relative_to(root) or path.suffix not in ASSET_TYPES or not path.is_file():
+    found_asset = (extra or {}).get(name) or project_assets().get(name)
+    if found_asset is None:
         raise AssetRefused(f"refused to fetch {url!r}: not a letter asset")
-    return path
+    return found_asset
 
 
 def font_config() -> FontConfiguration:
@@ -206,17 +225,18 @@ def documents_html(documents: list[dict]) -> str:
     return _environment().get_template(DOCUMENTS_TEMPLATE).render(documents=_checked_views(documents))
 
 
-def _write_pdf(html: str) -> bytes:
-    document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=ProjectAssetFetcher())
+def _write_pdf(html: str, extra: dict[str, tuple[bytes, str]] | None = None) -> bytes:
+    document = HTML(string=html, url_fetcher=ProjectAssetFetcher(extra))
     fonts = font_config()
     with _render_lock:
         return document.write_pdf(font_config=fonts)
 
 
-def render_documents(documents: list[dict]) -> bytes:
+def render_documents(documents: list[dict], assets: dict[str, tuple[bytes, str]] | None = None) -> bytes:
     """Any mix of the set's documents (letter, notice, checklist, field record) as one PDF — the `render_documents`
-    dependency of the letters app; each document starts on a new page."""
-    return _write_pdf(documents_html(documents))
+    dependency of the letters app; each document starts on a new page. `assets` are extra in-memory assets the
+    documents name (an uploaded seal: ``{"seal/<sha256>.png": (png, "image/png")}``)."""
+    return _write_pdf(documents_html(documents), assets)
 
 
 def render_joint_letters(letters: list[dict]) -> bytes:
