@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import subprocess
 from dataclasses import dataclass
@@ -87,37 +88,46 @@ def _manifest(folder: Path) -> dict:
 
 
 def build(folder: Path = FONT_DIR) -> list[str]:
-    """Cut every face whose copy is missing or whose source changed; return the files written. About 80 s for
-    all four the first time (fontTools on 65,000-glyph CFF fonts), nothing afterwards."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    """Cut every face whose copy is missing or whose source changed, in parallel; return the files written.
+    About 30 s a Noto face the first time (fontTools on 65,000-glyph CFF fonts), nothing afterwards."""
+    from concurrent.futures import ProcessPoolExecutor
     folder.mkdir(parents=True, exist_ok=True)
-    manifest, written, wanted = _manifest(folder), [], None
+    manifest, todo = _manifest(folder), []
     for face in FACES:
         source = source_of(face)
         if source is None:
             log.warning("font %s %s not installed: letters use the system font stack", face.source_family,
                         face.source_style)
-            continue
-        stamp = _stamp(*source)
-        if manifest.get(face.file) == stamp and (folder / face.file).is_file():
-            continue
-        wanted = wanted or repertoire()
-        options = subset.Options()
-        options.layout_features, options.name_IDs, options.name_languages = ["*"], ["*"], ["*"]
-        options.notdef_outline, options.hinting, options.drop_tables = True, False, [
-            *subset.Options().drop_tables, "FFTM"]
-        with TTFont(source[0], fontNumber=source[1]) as font:
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(unicodes=wanted)
-            subsetter.subset(font)
-            partial = folder / f".{face.file}.part"
-            font.save(partial)
-        partial.replace(folder / face.file)  # never a half-written font under the real name
-        manifest[face.file] = stamp
-        (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
-        written.append(face.file)
-    return written
+        elif manifest.get(face.file) != _stamp(*source) or not (folder / face.file).is_file():
+            todo.append((face, source))
+    if not todo:
+        return []
+    # spawn, not fork: the caller may be a threaded server or test run, and forking threads can deadlock
+    with ProcessPoolExecutor(min(len(todo), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn")
+                             ) as pool:
+        list(pool.map(_cut, [(face.file, source, folder) for face, source in todo]))  # re-raises a failure
+    for face, source in todo:
+        manifest[face.file] = _stamp(*source)
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    return [face.file for face, _ in todo]
+
+
+def _cut(job: tuple[str, tuple[Path, int], Path]) -> None:
+    """One face: subset to the repertoire and write it under a temporary name, then rename (never a half font)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    file, (path, index), folder = job
+    options = subset.Options()
+    options.layout_features, options.name_IDs, options.name_languages = ["*"], ["*"], ["*"]
+    options.notdef_outline, options.hinting = True, False
+    options.drop_tables = [*options.drop_tables, "FFTM"]
+    with TTFont(path, fontNumber=index) as font:
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=repertoire())
+        subsetter.subset(font)
+        partial = folder / f".{file}.part"
+        font.save(partial)
+    partial.replace(folder / file)
 
 
 def built_faces(folder: Path = FONT_DIR) -> list[Face]:
