@@ -127,7 +127,8 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
                 "measures": "责令当场整改"}
     _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/results",
                     headers={"Authorization": f"Bearer {login['token']}"},
-                    json={"visit_date": today.isoformat(), "category": "发现问题经责令已改正", "items": items}))
+                    json={"visit_date": today.isoformat(), "category": "发现问题经责令已改正", "items": items,
+                          "company_confirmation": {"name": "王经理", "confirmed_at": f"{today.isoformat()} 16:30"}}))
     system.bus.drain()
     open_plan = _plan(client, clerk, f"〔{today.year}〕2号", "部门联合双随机抽查计划（示范，受理中）",
                       today + timedelta(days=7), today + timedelta(days=60), today + timedelta(days=6))

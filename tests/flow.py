@@ -59,6 +59,9 @@ def login(http, username: str) -> str:
     return ok(http.call("POST", "/draw/api/v1/auth/login", body={"username": username, "password": PASSWORD}))["token"]
 
 
+CONFIRMED = {"name": "王经理", "confirmed_at": "现场签字"}  # S9: the company's signer, entered on site
+
+
 def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> dict:
     """Plan → three departments' tasks → one visit → dispatch → draw → letter → result."""
     clerk = login(http, "clerk01")
@@ -101,7 +104,7 @@ def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> 
     def result_accepted():
         status, body = http.call("POST", f"/results/api/v1/inspections/{inspection_id}/results", inspector_token,
                                  {"visit_date": today.isoformat(), "category": "发现问题待后续处理",
-                                  "items": answers})
+                                  "items": answers, "company_confirmation": CONFIRMED})
         if status == 404:
             return None  # results has not yet seen the assignment
         assert status == 201, f"HTTP {status}: {body}"

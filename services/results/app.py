@@ -9,9 +9,13 @@ from shared.web import create_service_app
 
 from .adapters.db import db, messaging
 from .consumers import HANDLERS
-from .http import api
+from .domain.deadlines import ResultRules
+from .evidence import MAX_EVIDENCE_BYTES
+from .http import api, public
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Flask:
-    return create_service_app("results", settings or load_settings("results"), db, messaging, [api], HANDLERS,
-                              clock=clock)
+    app = create_service_app("results", settings or load_settings("results"), db, messaging, [api, public],
+                             HANDLERS, clock=clock, deps={"result_rules": ResultRules.from_env()})
+    app.config["MAX_CONTENT_LENGTH"] = MAX_EVIDENCE_BYTES + 64 * 1024  # one evidence file and its form fields
+    return app

@@ -1,9 +1,11 @@
 """results' request shapes."""
-from marshmallow import validate
+from marshmallow import ValidationError, validate, validates_schema
 
-from shared.schemas import BaseSchema, Date, List, Nested, String, length, one_of
+from shared.schemas import BaseSchema, Boolean, Date, Dict, List, Nested, PageQuery, String, length, one_of
 
-from .domain.categories import CHECK_METHODS, ITEM_OUTCOMES, VISIT_CATEGORIES
+from .domain.categories import CHECK_METHODS, FOLLOW_UPS, ITEM_OUTCOMES, VISIT_CATEGORIES
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="应为上传证据时返回的 SHA-256")
 
 
 class ItemResultSchema(BaseSchema):
@@ -12,11 +14,28 @@ class ItemResultSchema(BaseSchema):
     method = String(load_default="实地检查", validate=one_of(CHECK_METHODS))
     findings = String(load_default="", validate=length(max=4000))
     measures = String(load_default="", validate=length(max=2000))
+    follow_up = String(load_default="无需后续处置", validate=one_of(FOLLOW_UPS))
+    evidence = List(String(validate=SHA256), load_default=list)
+
+    @validates_schema
+    def _a_problem_says_what_was_found(self, data, **kwargs):
+        if data["outcome"] == "发现问题" and not data["findings"].strip():
+            raise ValidationError("发现问题时须填写发现的问题", "findings")
 
 
 class ConfirmationSchema(BaseSchema):
-    name = String(required=True, validate=length(min=1, max=100))
-    confirmed_at = String(required=True, validate=length(min=1, max=40))
+    """S9: the company signs the record — a scan of the signed record, or the signer's name and time entered on
+    site; or, when it refuses, the reason (recorded, never left blank)."""
+    name = String(validate=length(min=1, max=100))
+    confirmed_at = String(validate=length(min=1, max=40))
+    scan = String(validate=SHA256)
+    refused = String(validate=length(min=2, max=500))
+
+    @validates_schema
+    def _one_way_of_confirming(self, data, **kwargs):
+        if not (data.get("scan") or data.get("refused") or (data.get("name") and data.get("confirmed_at"))):
+            raise ValidationError("请上传签字确认的扫描件，或填写签字人姓名和时间，或填写拒绝签字的理由",
+                                  "name")
 
 
 class ResultSchema(BaseSchema):
@@ -24,4 +43,35 @@ class ResultSchema(BaseSchema):
     category = String(required=True, validate=one_of(VISIT_CATEGORIES))
     items = List(Nested(ItemResultSchema), required=True,
                  validate=validate.Length(min=1, error="至少应填写一项检查结果"))
-    company_confirmation = Nested(ConfirmationSchema, load_default=None, allow_none=True)
+    company_confirmation = Nested(ConfirmationSchema, required=True)
+
+
+class DraftSchema(BaseSchema):
+    """Anything of a result, incomplete: checked only for shape; submitting checks the rest."""
+    visit_date = Date(load_default=None, allow_none=True)
+    category = String(load_default=None, allow_none=True, validate=length(max=60))
+    items = List(Dict(), load_default=list, validate=validate.Length(max=200))
+    company_confirmation = Dict(load_default=None, allow_none=True)
+
+
+class CorrectionSchema(BaseSchema):
+    reason = String(required=True, validate=length(min=5, max=2000))
+    application_scan = String(required=True, validate=SHA256)
+
+
+class DecisionSchema(BaseSchema):
+    decision = String(required=True, validate=one_of(("approve", "reject")))
+    note = String(load_default="", validate=length(max=1000))
+
+
+class ProgressSchema(BaseSchema):
+    note = String(required=True, validate=length(min=2, max=2000))
+    delay_reason = String(load_default=None, allow_none=True, validate=length(max=2000))
+    completed = Boolean(load_default=False)
+    evidence = List(String(validate=SHA256), load_default=list)
+
+
+class PublicResultQuery(PageQuery):
+    company = String(load_default=None, validate=length(max=200))
+    department = String(load_default=None, validate=length(max=20))
+    plan = String(load_default=None, validate=length(max=36))

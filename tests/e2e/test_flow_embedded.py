@@ -6,7 +6,7 @@ import json
 import pytest
 from cloudevents.core.formats.json import JSONFormat
 
-from tests.flow import THREE_DEPARTMENTS, WsgiHttp, assert_public_draw_record, run_joint_visit
+from tests.flow import CONFIRMED, THREE_DEPARTMENTS, WsgiHttp, assert_public_draw_record, run_joint_visit
 
 pytestmark = pytest.mark.e2e
 
@@ -61,12 +61,18 @@ def test_each_department_receives_exactly_its_own_items(system, visit):
 
 
 def test_a_submitted_result_cannot_be_submitted_again(system, visit):
-    """S8: entered results cannot be modified — a second submission is a 409 with a Chinese message."""
-    status, body = visit["http"].call("POST", f"/results/api/v1/inspections/{visit['inspection_id']}/results",
-                                      visit["inspector_token"], {"visit_date": visit["result"]["visit_date"],
-                                                                 "category": "未发现问题", "items": visit["answers"]})
-    assert status == 409
-    assert "不得修改" in body["error"]["message"]
+    """S8: entered results cannot be modified — a second submission, and any PUT, PATCH or DELETE on the result,
+    is a 409 with a Chinese message."""
+    body = {"visit_date": visit["result"]["visit_date"], "category": "未发现问题", "items": visit["answers"],
+            "company_confirmation": CONFIRMED}
+    path = f"/results/api/v1/inspections/{visit['inspection_id']}/results"
+    attempts = [("POST", path), ("PUT", path), ("PATCH", path), ("DELETE", path),
+                ("PUT", f"/results/api/v1/results/{visit['result']['id']}"),
+                ("PATCH", f"/results/api/v1/results/{visit['result']['id']}"),
+                ("DELETE", f"/results/api/v1/results/{visit['result']['id']}")]
+    for method, url in attempts:
+        status, answer = visit["http"].call(method, url, visit["inspector_token"], body)
+        assert status == 409 and "不得修改" in answer["error"]["message"], (method, url, status, answer)
 
 
 def test_the_letter_is_verifiable_by_anyone(system, visit):
@@ -105,7 +111,8 @@ def test_outbox_bodies_are_structured_cloudevents(system, visit):
 CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
                     "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
                     "inspectors.assigned": "InspectorsAssigned", "targets.drawn": "TargetsDrawn",
-                    "letter.issued": "LetterIssued", "result.published": "ResultPublished"}
+                    "letter.issued": "LetterIssued", "result.published": "ResultPublished",
+                    "rectification.updated": "RectificationUpdated"}
 
 
 def contract_validator(message: str):
@@ -131,7 +138,7 @@ def test_every_emitted_message_validates_against_the_asyncapi_contract(system, v
             errors = list(contract_validator(CHANNEL_MESSAGES[channel]).iter_errors(json.loads(row.body)))
             assert not errors, (row.routing_key, [e.message for e in errors])
             checked += 1
-    assert checked == 1 + 1 + 3 + 3
+    assert checked == 1 + 1 + 3 + 3 + 1  # … and the one problem found opens one rectification
 
 
 def test_the_contract_rejects_a_message_missing_a_required_field(system, visit):

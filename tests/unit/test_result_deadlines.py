@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.results.domain.deadlines import add_months, is_working_day, publication_deadline, \
-    rectification_deadline
+from services.results.domain.deadlines import add_months, is_working_day, publication_deadline, rectification_deadline
 
 pytestmark = pytest.mark.unit
 

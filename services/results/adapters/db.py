@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.db import UTCDateTime, service_database
 
@@ -38,3 +39,120 @@ class Result(Base):
     company_confirmation: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     submitted_by: Mapped[str] = mapped_column(String(100))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # N7: submitting publishes; due 20 working days after the visit, late ones are flagged for good.
+    publication_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    published_late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class ResultVoid(Base):
+    """S8 correction: the voided result stays as it was; this row marks it void and links the approved
+    correction. (A separate row, so no result row is ever updated.)"""
+    __tablename__ = "result_void"
+    result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), primary_key=True)
+    correction_id: Mapped[str] = mapped_column(String(36))
+    voided_by: Mapped[str] = mapped_column(String(100))
+    voided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Draft(Base):
+    """A result being written (on a phone, maybe over several sittings). Not a result: it may change freely
+    and is deleted when the result is submitted."""
+    __tablename__ = "draft"
+    inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspector_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    body: Mapped[dict] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Evidence(Base):
+    """Photos and scans, stored once under their SHA-256 (content-addressed): the name proves the content."""
+    __tablename__ = "evidence"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Correction(Base):
+    """S8: a written, signed application to correct a submitted result; decided by an approver."""
+    __tablename__ = "correction"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    application_sha256: Mapped[str] = mapped_column(String(64))
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending / approved / rejected
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Rectification(Base):
+    """S10: one per problem found, under the department whose item it is, due 3 months after the visit."""
+    __tablename__ = "rectification"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    department: Mapped[str] = mapped_column(String(20), index=True)
+    item_code: Mapped[str] = mapped_column(String(40))
+    item_name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[dict] = mapped_column(JSON)
+    problem: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open / completed / cancelled
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RectificationProgress(Base):
+    """Append-only progress entries; after the deadline each must give the reason for the delay (S10)."""
+    __tablename__ = "rectification_progress"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rectification_id: Mapped[str] = mapped_column(ForeignKey("rectification.id"), index=True)
+    note: Mapped[str] = mapped_column(Text)
+    delay_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    evidence: Mapped[list] = mapped_column(JSON)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Publication(Base):
+    """N8: what the public sees of a result, one row per participating department (its own items), written
+    with the result; a voided result's rows drop out of the feed through result_void."""
+    __tablename__ = "publication"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
+    inspection_id: Mapped[str] = mapped_column(String(36))
+    department: Mapped[str] = mapped_column(String(20), index=True)
+    department_name: Mapped[str] = mapped_column(String(200))
+    company_name: Mapped[str] = mapped_column(String(200), index=True)
+    company_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    plan_id: Mapped[str] = mapped_column(String(36), index=True)
+    plan_name: Mapped[str] = mapped_column(String(200))
+    visit_date: Mapped[date] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(60))
+    items: Mapped[list] = mapped_column(JSON)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+APPEND_ONLY = (Result, ResultVoid, Evidence, RectificationProgress, Publication)
+
+
+class AppendOnlyViolation(RuntimeError):
+    """A code path tried to change or delete a submitted result or its evidence (S8): a bug, refused."""
+
+
+@sa_event.listens_for(Session, "before_flush")
+def _refuse_changes_to_written_records(session, flush_context, instances) -> None:
+    """S8 for every code path, not only the endpoints: a flush that would UPDATE or DELETE a result, a void
+    mark, evidence or a progress entry fails, and the transaction with it."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, APPEND_ONLY) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyViolation(f"{type(obj).__name__} is append-only")

@@ -60,3 +60,17 @@ def add_months(start: date, months: int) -> date:
 
 def rectification_deadline(visit: date, months: int = RECTIFICATION_MONTHS) -> date:
     return add_months(visit, months)
+
+
+@dataclass(frozen=True)
+class ResultRules:
+    """The configurable figures (design: a figure that varies by place is configuration, never a constant)."""
+    publication_working_days: int = PUBLICATION_WORKING_DAYS
+    rectification_months: int = RECTIFICATION_MONTHS
+
+    @classmethod
+    def from_env(cls, env=None) -> "ResultRules":
+        import os
+        env = os.environ if env is None else env
+        return cls(int(env.get("RESULTS_PUBLICATION_WORKING_DAYS", PUBLICATION_WORKING_DAYS)),
+                   int(env.get("RESULTS_RECTIFICATION_MONTHS", RECTIFICATION_MONTHS)))
