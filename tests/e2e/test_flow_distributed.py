@@ -75,37 +75,41 @@ def _partner_queue(amqp_url: str, dept: str) -> tuple[pika.BlockingConnection, s
     return connection, queue
 
 
-def test_distributed_flow_reaches_the_partner_agency(cluster):
+def test_distributed_flow_reaches_every_partner_agency_with_exactly_its_own_items(cluster):
+    """N5 over real RabbitMQ: three departments' own queues, each gets one message with only its items."""
     info = _seed(cluster)
-    connection, queue = _partner_queue(cluster.amqp_url, "SCJG")
-    channel = connection.channel()
+    partners = {dept: _partner_queue(cluster.amqp_url, dept) for dept in THREE_DEPARTMENTS}
+    channels = {dept: connection.channel() for dept, (connection, _) in partners.items()}
     http = UrlHttp(cluster.bases)
     visit = run_joint_visit(http, info, lambda check, what: wait_for(check, timeout=60, interval=0.2, message=what),
                             today())
     assert_public_draw_record(visit["draw"])
-    received = []
+    for dept, (connection, queue) in partners.items():
+        received = []
 
-    def got_one():
-        method, properties, body = channel.basic_get(queue, auto_ack=True)
-        if method:
-            received.append((properties, body))
-        return received
+        def got_one(channel=channels[dept], queue=queue, received=received):
+            method, properties, body = channel.basic_get(queue, auto_ack=True)
+            if method:
+                received.append((properties, body))
+            return received
 
-    wait_for(got_one, timeout=30, interval=0.1, message="the partner's result message")
-    properties, body = received[0]
-    event = JSONFormat().read(None, body)
-    assert properties.content_type == "application/cloudevents+json"
-    assert properties.message_id == event.get_id() and properties.delivery_mode == 2
-    assert properties.type == event.get_type() == "cn.gov.jointinspect.result.published.v1"
-    assert event.get_subject() == visit["inspection_id"]
-    data = event.get_data()
-    assert data["department"] == "SCJG"
-    assert [item["code"] for item in data["items"]] == THREE_DEPARTMENTS["SCJG"]
-    assert data["items"][0]["outcome"] == "发现问题"
-    # exactly one: nothing else (no other department's result, no duplicate) reaches this queue
+        wait_for(got_one, timeout=30, interval=0.1, message=f"{dept}'s result message")
+        properties, body = received[0]
+        event = JSONFormat().read(None, body)
+        assert properties.content_type == "application/cloudevents+json"
+        assert properties.message_id == event.get_id() and properties.delivery_mode == 2
+        assert properties.type == event.get_type() == "cn.gov.jointinspect.result.published.v1"
+        assert event.get_subject() == visit["inspection_id"]
+        data = event.get_data()
+        assert data["department"] == dept
+        assert [item["code"] for item in data["items"]] == THREE_DEPARTMENTS[dept]
+        if dept == "SCJG":
+            assert data["items"][0]["outcome"] == "发现问题" and data["rectification_deadline"]
+    # exactly one each: nothing else (no other department's result, no duplicate) reaches a partner's queue
     wait_for(lambda: _all_outboxes_sent(cluster), timeout=30, message="every outbox drained")
-    assert channel.basic_get(queue, auto_ack=True)[0] is None
-    connection.close()
+    for dept, (connection, queue) in partners.items():
+        assert channels[dept].basic_get(queue, auto_ack=True)[0] is None, dept
+        connection.close()
 
 
 def _all_outboxes_sent(cluster) -> bool:
