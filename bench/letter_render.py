@@ -12,6 +12,7 @@ from support import median_seconds  # also puts the repository root on the path,
 from weasyprint import HTML
 
 from services.letters.adapters import pdf
+from shared.pdf import font_config
 from tests.unit.test_letter_pdf import a_letter
 
 
@@ -23,7 +24,7 @@ def main() -> None:
     letter = dict(a_letter(), kind="joint_letter")
     letters = [dict(letter, number=f"青环西联函〔2026〕{n + 1}号") for n in range(args.batch)]
     html_one, html_batch = pdf.documents_html([letter]), pdf.documents_html(letters)
-    fonts = pdf.font_config()
+    fonts = font_config()
 
     def bare(html):
         return HTML(string=html, url_fetcher=pdf.ProjectAssetFetcher()).write_pdf(

@@ -14,6 +14,7 @@ import subprocess
 import pytest
 
 from services.letters.adapters import fonts, pdf
+from shared.pdf import AssetRefused
 
 pytestmark = pytest.mark.unit
 
@@ -204,7 +205,7 @@ def test_user_markup_prints_as_text_and_fetches_nothing(monkeypatch, tmp_path):
     "jiasset:/joint_letter.html", "jiasset:/missing.css", "/etc/passwd", "letter.css",
 ])
 def test_the_fetcher_refuses_anything_but_a_letter_asset(url):
-    with pytest.raises(pdf.AssetRefused):
+    with pytest.raises(AssetRefused):
         pdf.ProjectAssetFetcher().fetch(url)
 
 

@@ -3,15 +3,16 @@
 Why each piece is here (design §9, checked on this machine):
 
 * Safety — WeasyPrint's default URL fetcher reads local files (`<a rel=attachment href=/etc/passwd>` embeds the
-  whole file) and calls internal addresses. `ProjectAssetFetcher` serves only the letter assets: the template
-  references them through the private scheme ``jiasset:/<name>`` (absolute, because urllib resolves relative
-  references only for the schemes it knows), mapped onto ``templates/letters/``; ``data:`` URIs are allowed for
-  the QR code. Every other URL — ``file:``, ``http(s):``, ``../`` traversal, other suffixes — is refused.
-  Jinja2 autoescaping keeps user text from ever becoming markup.
+  whole file) and calls internal addresses. `ProjectAssetFetcher` (on shared/pdf.py's in-memory fetcher, no
+  base_url) serves only the letter assets read once from ``templates/letters/``, the pre-subset fonts and an
+  uploaded seal, all named ``jiasset:/<name>``; ``data:`` URIs are allowed for the QR code. Every other URL —
+  ``file:``, ``http(s):``, ``../`` traversal, unknown names — is refused. Jinja2 autoescaping keeps user text
+  from ever becoming markup.
 * Fidelity — a character missing from every font prints as an empty box with no error while `pdftotext` still
   shows it, so `check_glyphs` reads the fonts' cmaps with fontTools and raises `MissingGlyphError` first.
 * Speed — one `FontConfiguration` per process (~4× less memory, faster); HarfBuzz subsetting
-  (Debian `libharfbuzz-subset0`) keeps a warm letter near 0.2 s, the fontTools fallback takes 11–13 s.
+  (Debian `libharfbuzz-subset0`) of the GB2312 font copies (adapters/fonts.py) keeps a warm three-page letter
+  near 0.13 s (0.25 s from the full Noto CJK files); the fontTools fallback takes 11–13 s.
 
 The letter dict (built by ``handlers.letter_content``; every string in it is user data and is glyph-checked):
 
@@ -32,25 +33,20 @@ from __future__ import annotations
 
 import functools
 import subprocess
-import threading
 import unicodedata
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from shared.clock import chinese_date
 from shared.config import PROJECT_ROOT
+from shared.pdf import Assets, MemoryAssetFetcher, write_pdf
 
 from . import fonts
 
 ASSETS = PROJECT_ROOT / "templates" / "letters"
-ASSET_BASE = "jiasset:/"
 FONT_FACES_CSS = "fonts.css"
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
                ".otf": "font/otf", ".ttf": "font/ttf", ".woff2": "font/woff2"}
@@ -66,12 +62,6 @@ FONT_FAMILIES = (
 )
 _IGNORED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Zs"}  # layout controls and spaces draw no glyph
 
-_font_config: FontConfiguration | None = None
-_font_config_lock = threading.Lock()
-# Pango's font map is not thread-safe; parallel rendering comes from several processes (design §3.6).
-_render_lock = threading.Lock()
-
-
 class MissingGlyphError(ValueError):
     """A character no font of the letter has: it would print as an empty box (design §5: fail loudly)."""
 
@@ -81,28 +71,16 @@ class MissingGlyphError(ValueError):
         super().__init__(f"字库中没有以下字符，无法排版：{listed}")
 
 
-class AssetRefused(ValueError):
-    """The fetcher was asked for something other than a letter asset (design §5, §9)."""
+class ProjectAssetFetcher(MemoryAssetFetcher):
+    """The letter assets, the pre-subset fonts, and the `extra` assets of one render (an uploaded seal), all
+    from memory (shared/pdf.py): nothing is read from disk while rendering."""
 
-
-class ProjectAssetFetcher(URLFetcher):
-    """Serves `jiasset:/<name>` from memory — the letter assets, the pre-subset fonts, and the `extra` assets of
-    one render (an uploaded seal) — and `data:` URIs; refuses everything else, offline. Nothing is read from
-    disk while rendering, and there is no base_url to resolve a relative reference against."""
-
-    def __init__(self, extra: dict[str, tuple[bytes, str]] | None = None, **kwargs):
-        super().__init__(allowed_protocols=("data",), allow_redirects=False, **kwargs)
-        self.extra = extra or {}
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        body, content_type = asset(url, self.extra)
-        return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+    def __init__(self, extra: Assets | None = None, **kwargs):
+        super().__init__({**project_assets(), **(extra or {})}, **kwargs)
 
 
 @functools.lru_cache(maxsize=1)
-def project_assets() -> dict[str, tuple[bytes, str]]:
+def project_assets() -> Assets:
     """Read once per process: templates/letters/*.{css,svg,png}, the built font copies and their @font-face
     stylesheet (`fonts.css`, empty when the copies are not built — letters then use the system fonts)."""
     assets = {path.name: (path.read_bytes(), ASSET_TYPES[path.suffix])
@@ -112,26 +90,6 @@ def project_assets() -> dict[str, tuple[bytes, str]]:
         assets[f"fonts/{face.file}"] = ((fonts.FONT_DIR / face.file).read_bytes(), ASSET_TYPES[Path(face.file).suffix])
     assets[FONT_FACES_CSS] = (fonts.font_face_css(faces).encode(), "text/css")
     return assets
-
-
-def asset(url: str, extra: dict[str, tuple[bytes, str]] | None = None) -> tuple[bytes, str]:
-    """(body, content type) of a `jiasset:/` URL, or AssetRefused — for any other scheme, `../`, unknown names."""
-    if not url.startswith(ASSET_BASE):
-        raise AssetRefused(f"refused to fetch {url!r}: only the letter's own assets are served")
-    name = unquote(url[len(ASSET_BASE):].split("?")[0].split("#")[0])
-    found_asset = (extra or {}).get(name) or project_assets().get(name)
-    if found_asset is None:
-        raise AssetRefused(f"refused to fetch {url!r}: not a letter asset")
-    return found_asset
-
-
-def font_config() -> FontConfiguration:
-    """The process's one FontConfiguration, created on first render (nothing happens at import)."""
-    global _font_config
-    with _font_config_lock:
-        if _font_config is None:
-            _font_config = FontConfiguration()
-        return _font_config
 
 
 def harfbuzz_subsetter_available() -> bool:
@@ -225,18 +183,11 @@ def documents_html(documents: list[dict]) -> str:
     return _environment().get_template(DOCUMENTS_TEMPLATE).render(documents=_checked_views(documents))
 
 
-def _write_pdf(html: str, extra: dict[str, tuple[bytes, str]] | None = None) -> bytes:
-    document = HTML(string=html, url_fetcher=ProjectAssetFetcher(extra))
-    fonts = font_config()
-    with _render_lock:
-        return document.write_pdf(font_config=fonts)
-
-
-def render_documents(documents: list[dict], assets: dict[str, tuple[bytes, str]] | None = None) -> bytes:
+def render_documents(documents: list[dict], assets: Assets | None = None) -> bytes:
     """Any mix of the set's documents (letter, notice, checklist, field record) as one PDF — the `render_documents`
     dependency of the letters app; each document starts on a new page. `assets` are extra in-memory assets the
     documents name (an uploaded seal: ``{"seal/<sha256>.png": (png, "image/png")}``)."""
-    return _write_pdf(documents_html(documents), assets)
+    return write_pdf(documents_html(documents), ProjectAssetFetcher(assets))
 
 
 def render_joint_letters(letters: list[dict]) -> bytes:
