@@ -14,13 +14,14 @@ from shared.schemas import page_of
 from shared.uploads import read_upload
 from shared.web import current_runtime, current_uow
 
-from . import evidence, handlers, publication, rectifications
+from . import evidence, handlers, publication, rectifications, reports
 from .adapters.db import Correction, Draft, Evidence, Rectification, Result, ResultVoid, db
 from .schemas import CorrectionSchema, DecisionSchema, DraftSchema, ProgressSchema, PublicResultQuery, ResultSchema
 
 api = Blueprint("results", __name__, url_prefix="/results/api/v1", description="检查结果")
 public = Blueprint("results_public", __name__, url_prefix="/results/api/v1/public", description="结果公示")
 STAFF = ("clerk", "approver", "admin")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _inspector_id() -> str | None:
@@ -222,3 +223,27 @@ def public_results(query):
     return {"items": [publication.public_view(r) for r in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}
 
+
+
+@api.get("/reports/<kind>/<key>")
+@require(*STAFF)
+def get_report(kind, key):
+    """`monthly/2026-11` (dispatch table, due by the 5th) or `quarterly/2026Q4` (due within 10 days), as JSON;
+    add `.xlsx` or `.pdf` to the period for the file (S11, S15)."""
+    key, _, extension = key.partition(".")
+    report = _report(kind, key)
+    if extension == "xlsx":
+        return Response(reports.to_xlsx(report), mimetype=XLSX,
+                        headers={"Content-Disposition": f"attachment; filename={kind}-{key}.xlsx"})
+    if extension == "pdf":
+        return Response(reports.to_pdf(report), mimetype="application/pdf",
+                        headers={"Content-Disposition": f"inline; filename={kind}-{key}.pdf"})
+    if extension:
+        raise NotFound("只提供 JSON、.xlsx 和 .pdf 格式")
+    return report
+
+
+def _report(kind: str, key: str) -> dict:
+    runtime = current_runtime()
+    return reports.build(db.session, reports.period(kind, key), runtime.clock.today_local(),
+                         runtime.deps["result_rules"].publication_working_days)
