@@ -59,13 +59,13 @@ def submit_result(cmd: SubmitResult, uow: UnitOfWork) -> Result:
     its own items (N5, N7), and each problem found opens a rectification (S10). The draft goes."""
     session, settings = uow.session, uow.runtime.deps["result_rules"]
     assignment = evidence.assignment_for(session, cmd.inspection_id, cmd.inspector_id)
+    if _result_of_round(session, cmd.inspection_id, assignment.round) is not None:
+        raise _already_submitted()  # first: whatever the new content, the entered result stands (S8)
     _check_content(assignment.inspection, cmd)
     evidence.check_refs(session, cmd.inspection_id, {
         **{f"items.{n}.evidence": list(item.get("evidence", [])) for n, item in enumerate(cmd.items)},
         "company_confirmation.scan": [cmd.company_confirmation["scan"]] if cmd.company_confirmation.get("scan")
         else []})
-    if _result_of_round(session, cmd.inspection_id, assignment.round) is not None:
-        raise _already_submitted()
     due = publication_deadline(cmd.visit_date, settings.publication_working_days)
     result = Result(id=new_id(), inspection_id=cmd.inspection_id, round=assignment.round, status="submitted",
                     category=cmd.category, visit_date=cmd.visit_date, items=[dict(i) for i in cmd.items],
@@ -179,6 +179,11 @@ def _check_content(inspection: dict, cmd: SubmitResult) -> None:
                [f"事项 {c} 重复填写" for c in repeated]
     if messages:
         problems["items"] = messages
+    found_problem = any(item["outcome"] == "发现问题" for item in cmd.items)
+    if found_problem and cmd.category == "未发现问题":
+        problems["category"] = ["有事项发现问题，检查结果类别不能为“未发现问题”"]
+    elif not found_problem and cmd.category.startswith("发现问题"):
+        problems["category"] = ["没有事项发现问题，检查结果类别不能为“发现问题…”"]
     if problems:
         raise Invalid("检查结果校验未通过", fields=problems)
 

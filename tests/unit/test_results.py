@@ -160,6 +160,13 @@ def test_the_company_confirms_or_its_refusal_is_recorded(system, http, visit):
     assert result["company_confirmation"] == {"scan": scan["sha256"]}
 
 
+def test_the_visit_category_agrees_with_the_items(http, visit):
+    status, error = submit(http, visit, items=answers("标识缺失"), category="未发现问题")
+    assert status == 422 and "不能为“未发现问题”" in error["error"]["fields"]["category"][0]
+    status, error = submit(http, visit, items=answers(), category="发现问题待后续处理")
+    assert status == 422 and "没有事项发现问题" in error["error"]["fields"]["category"][0]
+
+
 def test_a_problem_must_say_what_was_found(http, visit):
     items = answers()
     items[0]["outcome"] = "发现问题"

@@ -1,0 +1,75 @@
+"""results' pages without a browser: who may see what, the form's refusals keep nothing, the queue decides."""
+from __future__ import annotations
+
+import pytest
+
+from tests.flow import ok
+from tests.unit.test_results import answers, http, rows, submit, upload, visit  # noqa: F401 — fixtures
+
+pytestmark = pytest.mark.unit
+
+
+def _session(system, username):
+    client = system.client()
+    client.post("/draw/login", data={"username": username, "password": "jointinspect"})
+    return client
+
+
+def _form(**extra):
+    data = {"visit_date": "2026-11-30", "category": "发现问题待后续处理", "outcome-STHJ-01": "发现问题",
+            "method-STHJ-01": "实地检查", "findings-STHJ-01": "标识缺失", "measures-STHJ-01": "",
+            "follow_up-STHJ-01": "责令改正", "confirm-name": "王经理", "confirm-confirmed_at": "16:30",
+            "action": "submit"}
+    data.update(extra)
+    return data
+
+
+def test_the_form_is_only_for_the_team(system, visit):  # noqa: F811
+    outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in visit["team"])
+    page = _session(system, outsider).get(f"/results/inspections/{visit['id']}/form")
+    assert page.status_code == 403 and "只有被抽中的检查人员" in page.get_data(as_text=True)
+
+
+def test_a_refused_form_shows_why_and_keeps_no_uploaded_file(system, visit):  # noqa: F811
+    import io
+    client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
+    data = _form(**{"confirm-name": "", "confirm-confirmed_at": ""})
+    data["evidence-STHJ-01"] = (io.BytesIO(b"\x89PNG\r\n\x1a\n"), "broken.png")
+    page = client.post(f"/results/inspections/{visit['id']}/form", data=data, headers={"Origin": "http://localhost"})
+    assert page.status_code == 200 and "已损坏" in page.get_data(as_text=True)
+    data = _form(**{"confirm-name": "", "confirm-confirmed_at": ""})
+    page = client.post(f"/results/inspections/{visit['id']}/form", data=data, headers={"Origin": "http://localhost"})
+    assert "签字" in page.get_data(as_text=True)
+    assert rows(system, "Result") == [] and rows(system, "Evidence") == []
+
+
+def test_the_approver_decides_in_the_queue_and_a_clerk_only_sees_it(system, http, visit):  # noqa: F811
+    result = ok(submit(http, visit))
+    scan = upload(system, visit["tokens"][0], visit["id"], b"%PDF-1.4\n%%EOF\n", "申请.pdf")[1]["sha256"]
+    correction = ok(http.call("POST", f"/results/api/v1/results/{result['id']}/corrections", visit["tokens"][0],
+                              {"reason": "检查日期录入错误", "application_scan": scan}))
+    clerk = _session(system, "clerk01")
+    assert "检查日期录入错误" in clerk.get("/results/approver/corrections").get_data(as_text=True)
+    refused = clerk.post("/results/approver/corrections", data={"id": correction["id"], "decision": "approve"},
+                         headers={"Origin": "http://localhost"})
+    assert refused.status_code == 403
+    approver = _session(system, "approver01")
+    page = approver.post("/results/approver/corrections", data={"id": correction["id"], "decision": "approve",
+                                                                "note": "同意"}, headers={"Origin": "http://localhost"})
+    assert "暂无待审批的更正申请" in page.get_data(as_text=True)
+    assert rows(system, "ResultVoid")[0].correction_id == correction["id"]
+
+
+def test_the_dashboard_lists_results_due_and_rectifications(system, http, visit):  # noqa: F811
+    page = _session(system, "clerk01").get("/results/clerk/dashboard").get_data(as_text=True)
+    assert "青岛测试化工有限公司" in page and "2026-12-31" in page  # window ends 3 Dec: 20 working days later
+    ok(submit(http, visit, items=answers("标识缺失"), category="发现问题待后续处理"))
+    page = _session(system, "clerk01").get("/results/clerk/dashboard").get_data(as_text=True)
+    assert "标识缺失" in page and "2027-02-28" in page and "没有待录入的检查" in page
+
+
+def test_public_results_page_escapes_and_shows_the_outcome(system, http, visit):  # noqa: F811
+    ok(submit(http, visit, items=answers("<script>alert(1)</script>"), category="发现问题待后续处理"))
+    page = system.client().get("/results/public/results?company=测试").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+    assert "发现问题待后续处理" in page and "共 1 条" in page
