@@ -8,13 +8,13 @@ from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import main_text_with
 from tests.browser.test_draw_pages_browser import _log_in
-from tests.flow import WsgiHttp, ok
+from tests.flow import ok
 from tests.unit.test_results import VISIT, http, png, visit  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.browser
 
 
-def test_an_inspector_submits_a_result_on_a_phone(live, browser, shots, system, visit, tmp_path):  # noqa: F811
+def test_an_inspector_submits_a_result_on_a_phone(live, browser, shots, system, http, visit, tmp_path):  # noqa: F811
     browser.set_window_size(390, 844)
     username = f"insp{int(visit['team'][0][-3:]):02d}"
     _log_in(browser, live, username, "/results/my")
@@ -43,7 +43,6 @@ def test_an_inspector_submits_a_result_on_a_phone(live, browser, shots, system, 
     assert "危废暂存间未设置标识" in text
     browser.save_screenshot(str(shots / "result_submitted_phone.png"))
 
-    http = WsgiHttp(system.wsgi)
     [result] = ok(http.call("GET", f"/results/api/v1/inspections/{visit['id']}/results", visit["clerk"]))["items"]
     assert result["visit_date"] == VISIT.isoformat() and result["items"][0]["outcome"] == "发现问题"
     assert len(result["items"][0]["evidence"]) == 1 and result["company_confirmation"]["name"] == "王经理"
