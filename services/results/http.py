@@ -175,7 +175,8 @@ def correction_view(correction: Correction) -> dict:
 @api.get("/rectifications")
 @require("inspector", *STAFF)
 def list_rectifications():
-    """Reminders (S14): open ones by deadline, `?overdue=1` only the late, `?department=` one department's."""
+    """Reminders (S14): open ones by deadline, `?overdue=1` only the late, `?department=` one department's,
+    `?squadron=第一中队` one squadron's."""
     today = current_runtime().clock.today_local()
     query = select(Rectification).order_by(Rectification.deadline)
     if request.args.get("status"):
@@ -185,6 +186,8 @@ def list_rectifications():
     if request.args.get("overdue"):
         query = query.where(Rectification.status == "open", Rectification.deadline < today)
     rows = [rectifications.view(db.session, r, today) for r in db.session.execute(query).scalars()]
+    if request.args.get("squadron"):
+        rows = [r for r in rows if r["squadron"] == request.args["squadron"]]
     if _inspector_id() is not None:
         rows = [r for r in rows if _on_team(r["inspection_id"])]
     return {"items": rows}

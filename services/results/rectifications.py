@@ -13,7 +13,7 @@ from shared.errors import Conflict, Invalid
 from shared.ids import new_id
 from shared.uow import UnitOfWork
 
-from .adapters.db import Rectification, RectificationProgress, Result
+from .adapters.db import Assignment, Rectification, RectificationProgress, Result
 from .domain.deadlines import rectification_deadline
 
 
@@ -78,7 +78,9 @@ def emit_update(uow: UnitOfWork, rectification: Rectification, today: date) -> N
 def view(session, rectification: Rectification, today: date) -> dict:
     entries = session.execute(select(RectificationProgress).where(
         RectificationProgress.rectification_id == rectification.id).order_by(RectificationProgress.id)).scalars()
+    assignment = session.get(Assignment, rectification.inspection_id)
     return {
+        "squadron": squadron_of(assignment),
         "id": rectification.id, "inspection_id": rectification.inspection_id, "result_id": rectification.result_id,
         "department": rectification.department, "item_code": rectification.item_code,
         "item_name": rectification.item_name, "company": rectification.company, "problem": rectification.problem,
@@ -89,3 +91,9 @@ def view(session, rectification: Rectification, today: date) -> dict:
                       "evidence": e.evidence, "recorded_by": e.recorded_by, "recorded_at": iso(e.recorded_at)}
                      for e in entries],
     }
+
+
+def squadron_of(assignment: Assignment | None) -> str:
+    """The squadron (中队) a visit belongs to: its team's first member's, as the draw lists them (S14, S15)."""
+    inspectors = assignment.inspectors if assignment else []
+    return (inspectors[0].get("unit") if inspectors else None) or "未分中队"

@@ -22,6 +22,7 @@ from shared.errors import Invalid
 
 from .adapters.db import Assignment, Rectification, Result, ResultVoid
 from .domain.deadlines import publication_deadline
+from .rectifications import squadron_of
 
 QUARTER_NAMES = "一二三四"
 
@@ -69,7 +70,7 @@ def build(session, p: Period, today: date, working_days: int) -> dict:
     rows: dict[tuple[str, str], dict] = {}
     not_completed = []
     for a in sorted(assignments, key=lambda a: (a.inspection["window"]["start"], a.inspection_id)):
-        squadron = (a.inspectors[0].get("unit") if a.inspectors else None) or "未分中队"
+        squadron = squadron_of(a)
         result = current.get(a.inspection_id)
         due = publication_deadline(date.fromisoformat(a.inspection["window"]["end"]), working_days).due
         late_entry = (result is None and today > due) or (result is not None and result.published_late)

@@ -321,3 +321,8 @@ def test_progress_after_the_deadline_needs_the_reason_and_completion_needs_evide
     assert [u["status"] for u in updates] == ["open", "open", "open", "completed"]
     assert updates[2]["overdue"] is True
     assert ok(http.call("GET", "/results/api/v1/rectifications?overdue=1", visit["clerk"]))["items"] == []
+    squadron = done["squadron"]
+    assert squadron.endswith("中队")
+    mine = ok(http.call("GET", f"/results/api/v1/rectifications?squadron={squadron}", visit["clerk"]))["items"]
+    assert len(mine) == 1
+    assert ok(http.call("GET", "/results/api/v1/rectifications?squadron=别的中队", visit["clerk"]))["items"] == []
