@@ -49,6 +49,19 @@ class UrlHttp:
         return status, (payload if raw else (json.loads(payload) if payload else None))
 
 
+def upload_file(wsgi, method: str, path: str, token: str, field: str, body: bytes, filename: str):
+    """A multipart upload through the WSGI app, encoded in memory (the test client would spool a large body to
+    a temporary file it never closes); answers (status, JSON)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import Client, encode_multipart
+    boundary, data = encode_multipart({field: FileStorage(io.BytesIO(body), filename=filename)})
+    response = Client(wsgi).open(path, method=method, data=data, headers={"Authorization": f"Bearer {token}"},
+                                 content_type=f"multipart/form-data; boundary={boundary}")
+    return response.status_code, response.get_json()
+
+
 def ok(result, expected=(200, 201)):
     status, body = result
     assert status in expected, f"HTTP {status}: {body}"

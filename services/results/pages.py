@@ -12,7 +12,7 @@ from sqlalchemy import select
 from shared.auth import current_principal
 from shared.errors import DomainError, flatten_fields
 from shared.pages import require_page
-from shared.uploads import check_upload
+from shared.uploads import read_upload
 from shared.web import current_runtime, current_uow
 
 from . import evidence, handlers, publication, rectifications, reports
@@ -94,9 +94,7 @@ def _submit(assignment: Assignment, values: dict):
 
 
 def _store_file(uow, assignment: Assignment, storage, field: str) -> str:
-    body = storage.stream.read(evidence.MAX_EVIDENCE_BYTES + 1)
-    storage.close()
-    upload = check_upload(body, storage.filename, field, evidence.EVIDENCE_TYPES, evidence.MAX_EVIDENCE_BYTES)
+    upload = read_upload(storage, field, evidence.EVIDENCE_TYPES, evidence.MAX_EVIDENCE_BYTES)
     return evidence.store(uow, assignment.inspection_id, upload, current_principal().actor).sha256
 
 

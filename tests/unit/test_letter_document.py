@@ -118,15 +118,8 @@ def seal_png(size: int = 600, transparent: bool = True) -> bytes:
 
 
 def _put_seal(system, token: str, body: bytes, name: str = "seal.png"):
-    import io
-
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import Client, encode_multipart
-    # Encoded in memory: the client would spool a large body to a temporary file it never closes.
-    boundary, data = encode_multipart({"image": FileStorage(io.BytesIO(body), filename=name)})
-    response = Client(system.wsgi).put("/letters/api/v1/seal", data=data, headers={"Authorization": f"Bearer {token}"},
-                                       content_type=f"multipart/form-data; boundary={boundary}")
-    return response.status_code, response.get_json()
+    from tests.flow import upload_file
+    return upload_file(system.wsgi, "PUT", "/letters/api/v1/seal", token, "image", body, name)
 
 
 def test_the_uploaded_seal_is_printed_on_the_letter_and_notice_only_after_upload(system, reference, tmp_path):

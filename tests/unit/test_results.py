@@ -10,7 +10,7 @@ import pytest
 
 from services.results.adapters import db as results_db
 from shared.clock import SHANGHAI, FixedClock
-from tests.flow import CONFIRMED, WsgiHttp, login, ok
+from tests.flow import CONFIRMED, WsgiHttp, login, ok, upload_file
 from tests.unit.test_draw_rules import _ready
 
 pytestmark = pytest.mark.unit
@@ -48,13 +48,8 @@ def visit(system, reference, http):
 
 
 def upload(system, token: str, inspection_id: str, body: bytes, name: str = "photo.png"):
-    from werkzeug.datastructures import FileStorage
-    from werkzeug.test import Client, encode_multipart
-    boundary, data = encode_multipart({"file": FileStorage(io.BytesIO(body), filename=name)})
-    response = Client(system.wsgi).post(f"/results/api/v1/inspections/{inspection_id}/evidence", data=data,
-                                        headers={"Authorization": f"Bearer {token}"},
-                                        content_type=f"multipart/form-data; boundary={boundary}")
-    return response.status_code, response.get_json()
+    return upload_file(system.wsgi, "POST", f"/results/api/v1/inspections/{inspection_id}/evidence", token, "file",
+                       body, name)
 
 
 def png(seed: int = 0) -> bytes:
