@@ -86,12 +86,19 @@ def submit_result(cmd: SubmitResult, uow: UnitOfWork) -> Result:
                      "publication_due": due.due.isoformat(), "published_late": result.published_late,
                      "rectifications": len(opened)})
     deadlines = {r.department: r.deadline.isoformat() for r in opened}
+    supersedes = _voided_round(session, cmd.inspection_id, result.round - 1)
     for department in assignment.inspection["departments"]:
-        uow.emit("result.published", department_message(assignment.inspection, department, result,
-                                                        deadlines.get(department["code"])),
+        message = department_message(assignment.inspection, department, result, deadlines.get(department["code"]))
+        uow.emit("result.published", {**message, "supersedes": supersedes},
                  subject=cmd.inspection_id, department=department["code"])
     uow.commit()
     return result
+
+
+def _voided_round(session, inspection_id: str, round_: int) -> str | None:
+    """The id of the voided result a re-inspection replaces, so partners drop the one they hold (S8, N5)."""
+    earlier = _result_of_round(session, inspection_id, round_) if round_ >= 1 else None
+    return earlier.id if earlier is not None and session.get(ResultVoid, earlier.id) is not None else None
 
 
 def _result_of_round(session, inspection_id: str, round_: int) -> Result | None:

@@ -254,6 +254,7 @@ def test_an_approved_correction_voids_the_result_and_the_same_team_inspects_agai
     assert submit(http, visit, token=visit["outsider"])[0] == 403
     second = ok(submit(http, visit, token=visit["tokens"][1], items=[dict(answers()[0], outcome="不涉及")]))
     assert second["round"] == 2
+    assert [m["supersedes"] for m in outbox(system, "result.published.STHJ")] == [None, first["id"]]
     assert ok(http.call("GET", "/results/api/v1/public/results"))["items"][0]["items"][0]["outcome"] == "不涉及"
     assert submit(http, visit, token=visit["tokens"][0])[0] == 409
 
