@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FONTS  := var/fonts/manifest.json
 
-.PHONY: run test setup system-deps services clean
+.PHONY: run test lint setup system-deps services clean
 
 run: setup
 	$(VENV)/bin/jointinspect up
@@ -14,6 +14,9 @@ test: export WITH_BROWSER = 1
 test: setup services
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
 	 if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing on purpose" >&2; exit 1; fi; exit $$rc
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
 
 setup: system-deps $(STAMP) $(FONTS)
 

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 
 from shared.config import SERVICES, load_settings
 
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for chatty in ("weasyprint", "fontTools", "alembic.runtime.migration", "pika"):
+    for chatty in ("weasyprint", "fontTools", "alembic", "pika"):
         logging.getLogger(chatty).setLevel(logging.WARNING)  # their INFO lines drown the service's own
     return args.func(args) or 0
 
@@ -93,10 +94,15 @@ def cmd_up(args) -> int:
         return 2
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")  # QR codes point at this server
     demo_file = settings.var_dir / "demo.json"
-    if args.reset:
-        for name in SERVICES:
+    sqlite_files = [Path(url.removeprefix("sqlite:///")) for url in
+                    (load_settings(name).database_url for name in SERVICES) if url.startswith("sqlite:///")]
+    stale = demo_file.exists() and not all(path.exists() for path in sqlite_files)
+    if stale:  # the printed tokens and ids would point at nothing: start the demo again, whole
+        print("示范数据不完整（有数据库文件已被删除），重新生成全部示范数据。", file=sys.stderr)
+    if args.reset or stale:
+        for path in sqlite_files:
             for suffix in ("", "-wal", "-shm"):
-                (settings.var_dir / f"{name}.db{suffix}").unlink(missing_ok=True)
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
         demo_file.unlink(missing_ok=True)
     system = EmbeddedSystem()
     if not demo_file.exists():

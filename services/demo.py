@@ -108,7 +108,7 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
     secret = system.runtime("intake").settings.secret_key
     clerk = {"Authorization": "Bearer " + issue_token(secret, Principal("clerk", "clerk01", "STHJ", "综合科 刘敏"))}
     token = {d["code"]: {"Authorization": f"Bearer {d['token']}"} for d in info["departments"]}
-    done = _plan(client, clerk, f"〔{today.year}〕1号", "部门联合双随机抽查计划（示范，已完成）",
+    done = _plan(client, clerk, f"〔{today.year}〕1号", f"{today.year}年第一批部门联合双随机抽查计划",
                  today - timedelta(days=10), today + timedelta(days=5), today)
     company = info["companies"][0]
     for dept, items in (("SCJG", ["SCJG-01", "SCJG-03"]), ("STHJ", ["STHJ-01", "STHJ-02"]), ("YJGL", ["YJGL-01"])):
@@ -130,7 +130,7 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
                     json={"visit_date": today.isoformat(), "category": "发现问题经责令已改正", "items": items,
                           "company_confirmation": {"name": "王经理", "confirmed_at": f"{today.isoformat()} 16:30"}}))
     system.bus.drain()
-    open_plan = _plan(client, clerk, f"〔{today.year}〕2号", "部门联合双随机抽查计划（示范，受理中）",
+    open_plan = _plan(client, clerk, f"〔{today.year}〕2号", f"{today.year}年第二批部门联合双随机抽查计划",
                       today + timedelta(days=7), today + timedelta(days=60), today + timedelta(days=6))
     for n, dept in enumerate(("SCJG", "STHJ")):
         _ok(client.post("/intake/api/v1/joint-tasks", headers=token[dept], json={

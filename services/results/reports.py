@@ -6,8 +6,11 @@
 A visit belongs to the period its window starts in, to the squadron of its team's first member (the team leader
 the draw lists first) and to every department with items in it. For each row: dispatched, inspected (a current,
 non-voided result), entered on time (by the 20-working-day publication deadline, N7), problems found (items),
-rectified, rectification overdue, completion rate = entered on time / dispatched. S15: a result not entered in
-time and a rectification overdue without completion count as tasks not completed, listed by name.
+rectified, rectification overdue, pending (nothing entered yet, deadline not passed), completion rate = entered on
+time / (dispatched − pending). S15: a result not entered in time and a rectification overdue without completion
+count as tasks not completed, listed by name. Pending visits are left out of the rate because a report is due
+within days of the period's end, while a visit on its last days still has 20 working days to be entered: counting
+them as failures would make every squadron look behind; the rate is None (shown "—") when nothing is due yet.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from shared.errors import Invalid
+from shared.numerals import ordinal_rank
 
 from .adapters.db import Assignment, Rectification, Result, ResultVoid
 from .domain.deadlines import publication_deadline
@@ -82,8 +86,10 @@ def build(session, p: Period, today: date, working_days: int) -> dict:
         for department in a.inspection["departments"]:
             row = rows.setdefault((squadron, department["code"]), {
                 "squadron": squadron, "department": department["code"], "department_name": department["name"],
-                "dispatched": 0, "inspected": 0, "on_time": 0, "problems": 0, "rectified": 0, "overdue": 0})
+                "dispatched": 0, "inspected": 0, "on_time": 0, "pending": 0, "problems": 0, "rectified": 0,
+                "overdue": 0})
             row["dispatched"] += 1
+            row["pending"] += result is None and not late_entry
             if result is not None:
                 row["inspected"] += 1
                 row["on_time"] += not result.published_late
@@ -99,24 +105,33 @@ def build(session, p: Period, today: date, working_days: int) -> dict:
                     not_completed.append({"inspection_id": a.inspection_id, "company": company,
                                           "squadron": squadron, "reason": f"整改逾期未完成（{r.item_name}）",
                                           "due": r.deadline.isoformat()})
-    ordered = [rows[key] for key in sorted(rows)]
+    ordered = [rows[key] for key in sorted(rows, key=lambda k: (ordinal_rank(k[0]), k))]
     for row in ordered:
-        row["completion_rate"] = _rate(row["on_time"], row["dispatched"])
+        row["completion_rate"] = _rate(row["on_time"], row["dispatched"] - row["pending"])
     totals = {key: sum(row[key] for row in ordered) for key in
-              ("dispatched", "inspected", "on_time", "problems", "rectified", "overdue")}
-    totals["completion_rate"] = _rate(totals["on_time"], totals["dispatched"])
+              ("dispatched", "inspected", "on_time", "pending", "problems", "rectified", "overdue")}
+    totals["completion_rate"] = _rate(totals["on_time"], totals["dispatched"] - totals["pending"])
     return {"kind": p.kind, "period": p.key, "label": p.label, "start": p.start.isoformat(),
             "end": p.end.isoformat(), "due_on": p.due_on.isoformat(), "as_of": today.isoformat(),
             "rows": ordered, "totals": totals, "not_completed": not_completed}
 
 
-def _rate(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 COLUMNS = (("squadron", "中队"), ("department_name", "部门"), ("dispatched", "派发任务数"), ("inspected", "已检查"),
-           ("on_time", "按时录入"), ("problems", "发现问题"), ("rectified", "已整改"), ("overdue", "整改逾期"),
+           ("on_time", "按时录入"), ("pending", "未到录入期限"),
+           ("problems", "发现问题"), ("rectified", "已整改"), ("overdue", "整改逾期"),
            ("completion_rate", "完成率"))
+
+
+def cell(row: dict, key: str) -> str:
+    """One table cell as the page and the PDF print it: the rate as a percentage, "—" when nothing was due."""
+    value = row[key]
+    if key != "completion_rate":
+        return str(value)
+    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def title(report: dict) -> str:
@@ -136,9 +151,9 @@ def to_xlsx(report: dict) -> bytes:
                   f"统计日：{report['as_of']}"])
     sheet.append([label for _, label in COLUMNS])
     for row in [*report["rows"], {"squadron": "合计", "department_name": "", **report["totals"]}]:
-        sheet.append([row[key] for key, _ in COLUMNS])
+        sheet.append([row[key] if row[key] is not None else "—" for key, _ in COLUMNS])
         sheet.cell(sheet.max_row, len(COLUMNS)).number_format = "0.0%"
-    for column, width in zip("ABCDEFGHI", (14, 30, 12, 10, 10, 10, 10, 10, 10)):
+    for column, width in zip("ABCDEFGHIJ", (14, 30, 12, 10, 10, 14, 10, 10, 10, 10)):
         sheet.column_dimensions[column].width = width
     missed = book.create_sheet("未完成任务")
     missed.append(["检查编号", "企业名称", "统一社会信用代码", "中队", "原因", "期限"])
@@ -155,12 +170,13 @@ def to_pdf(report: dict) -> bytes:
 
     from shared.pdf import write_pdf
     return write_pdf(render_template("results/report_pdf.html", report=report, title=title(report),
-                                     columns=COLUMNS))
+                                     columns=COLUMNS, cell=cell))
 
 
-def chart_bars(report: dict, width: int = 640, bar_height: int = 26) -> list[dict]:
-    """Completion rate per squadron × department, as SVG bar geometry for the public page (no script)."""
-    label_width = 220
-    return [{"label": f"{row['squadron']}·{row['department_name']}", "rate": row["completion_rate"],
-             "y": n * (bar_height + 8), "width": round((width - label_width - 60) * row["completion_rate"], 1),
-             "x": label_width} for n, row in enumerate(report["rows"])]
+def chart_bars(report: dict, label_width: int = 300, track: int = 380, bar_height: int = 26) -> list[dict]:
+    """Completion rate per squadron × department, as SVG bar geometry for the public page (no script). The label
+    column is wide enough for "第四中队·青岛西海岸新区应急管理局" at 13 px; a row with nothing due shows an empty
+    track and "—"."""
+    return [{"label": f"{row['squadron']}·{row['department_name']}", "text": cell(row, "completion_rate"),
+             "y": n * (bar_height + 8), "x": label_width, "track": track,
+             "width": round(track * (row["completion_rate"] or 0), 1)} for n, row in enumerate(report["rows"])]

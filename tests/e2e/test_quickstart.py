@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,8 +17,8 @@ from tests.conftest import answers, free_port, wait_for
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def running(tmp_path):
+@contextmanager
+def _up(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("AMQP_URL", "DATABASE_URL", "PUBLIC_BASE_URL")}
     env.update(JOINTINSPECT_VAR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
@@ -31,6 +32,12 @@ def running(tmp_path):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def running(tmp_path):
+    with _up(tmp_path) as started:
+        yield started
 
 
 def _bash(script: str, env: dict) -> str:
@@ -82,3 +89,17 @@ def test_demo_data_shows_every_stage(running):
     request = urllib.request.Request(f"{base}/results/api/v1/inspections/{data['completed_inspection']}/results",
                                      headers={"Authorization": f"Bearer {data['clerk_token']}"})
     assert json.loads(urllib.request.urlopen(request).read())["items"][0]["status"] == "submitted"
+
+
+def test_demo_data_left_without_its_databases_is_seeded_again(tmp_path):
+    """Someone deleted var/*.db but not var/demo.json: the tokens and ids it would print point at nothing, so
+    `up` says so and seeds the whole demo again instead of serving an empty system with stale credentials."""
+    import json
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "demo.json").write_text(json.dumps({"draw_id": "gone"}), encoding="utf-8")
+    with _up(tmp_path) as (port, env, log):
+        info = json.loads(_bash(f'"{sys.executable}" -m services.cli demo-info --json', env))
+        record = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/draw/api/v1/draws/{info['draw_id']}"
+                                                   ).read())
+        assert record["id"] == info["draw_id"] != "gone"
+        assert "重新生成全部示范数据" in log.read_text(encoding="utf-8")

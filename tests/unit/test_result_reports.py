@@ -78,19 +78,20 @@ def fixture(system, reference):
 
 
 def _rows(report):
-    return {(r["squadron"], r["department"]): [r[k] for k in ("dispatched", "inspected", "on_time", "problems",
-                                                               "rectified", "overdue", "completion_rate")]
+    return {(r["squadron"], r["department"]): [r[k] for k in ("dispatched", "inspected", "on_time", "pending",
+                                                               "problems", "rectified", "overdue",
+                                                               "completion_rate")]
             for r in report["rows"]}
 
 
 def test_the_monthly_dispatch_table_counts_the_month_and_lists_what_was_not_done(fixture):
     report = ok(fixture["http"].call("GET", "/results/api/v1/reports/monthly/2026-11", fixture["clerk"]))
     assert report["due_on"] == "2026-12-05" and report["label"] == "2026年11月"
-    assert _rows(report) == {("第一中队", "SCJG"): [1, 1, 1, 0, 0, 0, 1.0],
-                             ("第一中队", "STHJ"): [2, 2, 2, 1, 1, 0, 1.0],  # B counts once, its voided round not
-                             ("第二中队", "STHJ"): [2, 1, 0, 1, 0, 0, 0.0]}
-    assert report["totals"] == {"dispatched": 5, "inspected": 4, "on_time": 3, "problems": 2, "rectified": 1,
-                                "overdue": 0, "completion_rate": 0.6}
+    assert _rows(report) == {("第一中队", "SCJG"): [1, 1, 1, 0, 0, 0, 0, 1.0],
+                             ("第一中队", "STHJ"): [2, 2, 2, 0, 1, 1, 0, 1.0],  # B counts once, its voided round not
+                             ("第二中队", "STHJ"): [2, 1, 0, 0, 1, 0, 0, 0.0]}
+    assert report["totals"] == {"dispatched": 5, "inspected": 4, "on_time": 3, "pending": 0, "problems": 2,
+                                "rectified": 1, "overdue": 0, "completion_rate": 0.6}
     assert sorted((n["inspection_id"], n["reason"]) for n in report["not_completed"]) == [
         ("C", "检查结果未按时录入"), ("D", "检查结果逾期录入")]
 
@@ -98,9 +99,11 @@ def test_the_monthly_dispatch_table_counts_the_month_and_lists_what_was_not_done
 def test_the_quarterly_report_adds_the_other_months_and_overdue_rectification(fixture):
     report = ok(fixture["http"].call("GET", "/results/api/v1/reports/quarterly/2026Q4", fixture["clerk"]))
     assert report["due_on"] == "2027-01-10" and report["label"] == "2026年第四季度"
-    assert _rows(report)[("第一中队", "STHJ")] == [3, 3, 3, 2, 1, 1, 1.0]
-    assert _rows(report)[("第二中队", "STHJ")] == [3, 1, 0, 1, 0, 0, 0.0]
-    assert report["totals"]["dispatched"] == 7 and report["totals"]["completion_rate"] == 0.5714
+    assert _rows(report)[("第一中队", "STHJ")] == [3, 3, 3, 0, 2, 1, 1, 1.0]
+    # F (1 December) is still within its 20 working days on 20 December: pending, not a failure, not in the rate
+    assert _rows(report)[("第二中队", "STHJ")] == [3, 1, 0, 1, 1, 0, 0, 0.0]
+    assert report["totals"]["dispatched"] == 7 and report["totals"]["pending"] == 1
+    assert report["totals"]["completion_rate"] == 0.6667  # 4 on time of the 6 already due
     assert ("E", "整改逾期未完成（STHJ事项）") in [(n["inspection_id"], n["reason"]) for n in report["not_completed"]]
 
 
@@ -113,7 +116,7 @@ def test_the_xlsx_opens_with_openpyxl_and_carries_the_same_numbers(fixture):
     summary = [row for row in book["汇总"].iter_rows(values_only=True)]
     assert summary[0][0] == "2026年11月双随机抽查任务调度表"
     assert summary[2][:3] == ("中队", "部门", "派发任务数")
-    assert summary[-1][0] == "合计" and summary[-1][2:] == (5, 4, 3, 2, 1, 0, 0.6)
+    assert summary[-1][0] == "合计" and summary[-1][2:] == (5, 4, 3, 0, 2, 1, 0, 0.6)
     missed = [row for row in book["未完成任务"].iter_rows(values_only=True)]
     assert [row[0] for row in missed[1:]] == ["C", "D"]
 
@@ -125,14 +128,14 @@ def test_the_pdf_renders_with_the_chinese_numbers(fixture, tmp_path):
     (tmp_path / "r.pdf").write_bytes(data)
     text = "".join(subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
                                   check=True).stdout.split())
-    assert "2026年第四季度双随机抽查季度报表" in text and "第一中队" in text and "57.1%" in text
+    assert "2026年第四季度双随机抽查季度报表" in text and "第一中队" in text and "66.7%" in text
     assert "整改逾期未完成" in text
 
 
 def test_the_public_quarterly_page_has_a_chart_and_no_names_of_unfinished_tasks(fixture):
     status, page = fixture["http"].call("GET", "/results/public/reports/2026Q4", raw=True)
     html = page.decode()
-    assert status == 200 and "<svg" in html and html.count('class="bar"') == 3 and "57.1%" in html
+    assert status == 200 and "<svg" in html and html.count('class="bar"') == 3 and "66.7%" in html
     assert "企业C" not in html
     assert fixture["http"].call("GET", "/results/public/reports/2026Q9", raw=True)[0] == 404
 
@@ -141,3 +144,22 @@ def test_reports_are_for_staff_and_periods_are_checked(fixture):
     assert fixture["http"].call("GET", "/results/api/v1/reports/monthly/2026-11")[0] == 401
     status, error = fixture["http"].call("GET", "/results/api/v1/reports/monthly/2026-13", fixture["clerk"])
     assert status == 422 and "2026-11" in error["error"]["fields"]["period"][0]
+
+
+def test_a_period_with_nothing_due_yet_has_no_rate_rather_than_zero(fixture):
+    """S15 counts a result *not entered in time*: F (1 December) is not late on 20 December, so December shows
+    one pending visit and "—", not a 0 % squadron."""
+    report = ok(fixture["http"].call("GET", "/results/api/v1/reports/monthly/2026-12", fixture["clerk"]))
+    assert _rows(report) == {("第二中队", "STHJ"): [1, 0, 0, 1, 0, 0, 0, None]}
+    assert report["totals"]["completion_rate"] is None and report["not_completed"] == []
+    status, data = fixture["http"].call("GET", "/results/api/v1/reports/monthly/2026-12.pdf", fixture["clerk"],
+                                        raw=True)
+    assert status == 200 and data.startswith(b"%PDF-")
+
+
+def test_squadrons_are_ordered_as_a_reader_counts():
+    from shared.numerals import chinese_number, ordinal_rank
+    names = ["机动中队", "第十二中队", "第二中队", "第十中队", "第一中队", "第二十三中队"]
+    assert sorted(names, key=ordinal_rank) == ["第一中队", "第二中队", "第十中队", "第十二中队", "第二十三中队",
+                                               "机动中队"]
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 99)] == ["一", "十", "十二", "二十", "九十九"]

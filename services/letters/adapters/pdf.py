@@ -42,6 +42,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from shared.clock import chinese_date
 from shared.config import PROJECT_ROOT
+from shared.numerals import chinese_number
 from shared.pdf import Assets, MemoryAssetFetcher, write_pdf
 
 from . import fonts
@@ -155,15 +156,6 @@ def _environment() -> Environment:
     env.filters["cndate"] = lambda iso: chinese_date(date.fromisoformat(iso))
     env.filters["cnnumber"] = chinese_number
     return env
-
-
-def chinese_number(n: int) -> str:
-    """1–99 in Chinese numerals, for the （一） second-level headings (GB/T 9704 §7.3.3)."""
-    digits = "零一二三四五六七八九"
-    if not 0 < n < 100:
-        raise ValueError(f"no heading numeral for {n}")
-    tens, ones = divmod(n, 10)
-    return (f"{digits[tens] if tens > 1 else ''}十" if tens else "") + (digits[ones] if ones else "")
 
 
 def qr_data_uri(url: str) -> str:
