@@ -33,8 +33,12 @@ def iso(dt: datetime) -> str:
     return utc(dt).isoformat().replace("+00:00", "Z")
 
 
-def local_display(dt: datetime, tz: ZoneInfo = SHANGHAI) -> str:
-    return utc(dt).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def local_display(dt: datetime | str, seconds: bool = False, tz: ZoneInfo = SHANGHAI) -> str:
+    """Stored UTC, shown in Asia/Shanghai. Also takes the ISO strings of a public JSON record (`…Z`); seconds
+    where their order is the point (a seed committed before the draw that used it)."""
+    if isinstance(dt, str):
+        dt = datetime.fromisoformat(dt)
+    return utc(dt).astimezone(tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def chinese_date(d: date) -> str:

@@ -259,6 +259,12 @@ def test_the_public_verification_page_shows_the_record_and_the_recomputation(sys
     status, page = http.call("GET", f"/draw/draws/{record['id']}", raw=True)
     page = page.decode()
     assert status == 200 and "验证通过" in page and record["pool_hash"] in page and "不公开姓名" in page
+    # stored UTC, shown in Beijing time, to the second: the commitment visibly precedes the draw
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+    for stamp in (record["created_at"], record["commitment"]["committed_at"]):
+        local = datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Shanghai"))
+        assert local.strftime("%Y-%m-%d %H:%M:%S") in page and stamp not in page
 
 
 @pytest.mark.parametrize("tamper", ["pool", "seed", "selected"])
