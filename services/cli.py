@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_up(args) -> int:
+    from sqlalchemy.engine import make_url
     from werkzeug.serving import run_simple
 
     from .demo import seed
@@ -94,8 +95,8 @@ def cmd_up(args) -> int:
         return 2
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")  # QR codes point at this server
     demo_file = settings.var_dir / "demo.json"
-    sqlite_files = [Path(url.removeprefix("sqlite:///")) for url in
-                    (load_settings(name).database_url for name in SERVICES) if url.startswith("sqlite:///")]
+    urls = [make_url(load_settings(name).database_url) for name in SERVICES]
+    sqlite_files = [Path(url.database) for url in urls if url.get_backend_name() == "sqlite" and url.database]
     stale = demo_file.exists() and not all(path.exists() for path in sqlite_files)
     if stale:  # the printed tokens and ids would point at nothing: start the demo again, whole
         print("示范数据不完整（有数据库文件已被删除），重新生成全部示范数据。", file=sys.stderr)

@@ -195,4 +195,4 @@ def public_quarterly_report(key):
     rules = current_runtime().deps["result_rules"]
     report = reports.build(db.session, period, _today(), rules.publication_working_days)
     return render_template("results/report_public.html", report=report, title=reports.title(report),
-                           columns=reports.COLUMNS, cell=reports.cell, bars=reports.chart_bars(report))
+                           columns=reports.COLUMNS, cell=reports.cell, chart=reports.chart(report))

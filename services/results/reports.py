@@ -173,10 +173,12 @@ def to_pdf(report: dict) -> bytes:
                                      columns=COLUMNS, cell=cell))
 
 
-def chart_bars(report: dict, label_width: int = 300, track: int = 380, bar_height: int = 26) -> list[dict]:
-    """Completion rate per squadron × department, as SVG bar geometry for the public page (no script). The label
+def chart(report: dict, label_width: int = 300, track: int = 380, bar_height: int = 26) -> dict:
+    """Completion rate per squadron × department, as SVG geometry for the public page (no script). The label
     column is wide enough for "第四中队·青岛西海岸新区应急管理局" at 13 px; a row with nothing due shows an empty
     track and "—"."""
-    return [{"label": f"{row['squadron']}·{row['department_name']}", "text": cell(row, "completion_rate"),
-             "y": n * (bar_height + 8), "x": label_width, "track": track,
-             "width": round(track * (row["completion_rate"] or 0), 1)} for n, row in enumerate(report["rows"])]
+    bars = [{"label": f"{row['squadron']}·{row['department_name']}", "text": cell(row, "completion_rate"),
+             "y": n * (bar_height + 8), "width": round(track * (row["completion_rate"] or 0), 1)}
+            for n, row in enumerate(report["rows"])]
+    return {"bars": bars, "x": label_width, "track": track, "width": label_width + track + 70,
+            "height": len(bars) * (bar_height + 8)}
