@@ -178,16 +178,13 @@ def cmd_serve(args) -> int:
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            app = registry.create(args.service, settings)
-            registry.prepare(args.service, app)
-            return app
+            return registry.build(args.service, settings)
 
     Server().run()
     return 0
 
 
 def cmd_worker(args) -> int:
-    from shared.web import runtime_of
     from shared.worker import Worker
 
     from . import registry
@@ -195,8 +192,7 @@ def cmd_worker(args) -> int:
     if not settings.distributed:
         print("worker 需要 AMQP_URL（分布式模式）。", file=sys.stderr)
         return 2
-    app = registry.build(args.service, settings)
-    Worker(runtime_of(app)).run_forever()
+    Worker(registry.start(args.service, settings)).run_forever()
     return 0
 
 
@@ -212,7 +208,7 @@ def cmd_draw_verify(args) -> int:
     from . import registry
     from .draw import handlers
     from .draw.adapters.db import DrawRecord, SeedCommitment, db
-    app = registry.create("draw")
+    app = registry.build("draw")
     with app.app_context():
         record = db.session.get(DrawRecord, args.draw_id)
         if record is None:
@@ -246,10 +242,9 @@ def cmd_catalog_load(args) -> int:
 
 def cmd_dead_list(args) -> int:
     from shared import dead_letters
-    from shared.web import runtime_of
 
     from . import registry
-    runtime = runtime_of(registry.create(args.service))
+    runtime = registry.start(args.service)
     if runtime.settings.distributed:
         for queue, depth in dead_letters.broker_depths(runtime, runtime.settings.amqp_url).items():
             print(f"{queue}: {depth}")
@@ -261,10 +256,9 @@ def cmd_dead_list(args) -> int:
 
 def cmd_dead_replay(args) -> int:
     from shared import dead_letters
-    from shared.web import runtime_of
 
     from . import registry
-    runtime = runtime_of(registry.create(args.service))
+    runtime = registry.start(args.service)
     if runtime.settings.distributed:
         moved = sum(dead_letters.replay_broker(runtime.settings.amqp_url, q) for q in runtime.queues())
     else:
@@ -275,13 +269,11 @@ def cmd_dead_replay(args) -> int:
 
 def cmd_audit_verify(args) -> int:
     from shared.audit import verify_chain
-    from shared.web import runtime_of
 
     from . import registry
-    app = registry.create(args.service)
-    runtime = runtime_of(app)
-    with app.app_context():
-        ok, count, problem = verify_chain(runtime.db.session, runtime.models["AuditEntry"])
+    runtime = registry.start(args.service)
+    with runtime.unit_of_work(read_only=True) as uow:
+        ok, count, problem = verify_chain(uow.session, runtime.models["AuditEntry"])
     print(f"{args.service}: {count} 条审计记录，" + ("哈希链完整" if ok else f"哈希链断裂：{problem}"))
     return 0 if ok else 1
 

@@ -11,7 +11,6 @@ from shared.config import PROJECT_ROOT, SERVICES, load_settings
 from shared.embedded import EmbeddedBus
 from shared.errors import error_response
 from shared.periodic import PeriodicJobs
-from shared.web import runtime_of
 
 from . import registry
 
@@ -39,16 +38,12 @@ def landing_app() -> Flask:
     return app
 
 
-def dispose(app: Flask) -> None:
-    with app.app_context():
-        runtime_of(app).db.engine.dispose()
-
-
 class EmbeddedSystem:
     def __init__(self, env: dict | None = None, clock=None):
-        self.apps = {name: registry.build(name, load_settings(name, env), clock=clock) for name in SERVICES}
-        first = load_settings("intake", env)
-        runtimes = [runtime_of(app) for app in self.apps.values()]
+        self.runtimes = {name: registry.start(name, load_settings(name, env), clock) for name in SERVICES}
+        self.apps = {name: registry.create(name, runtime) for name, runtime in self.runtimes.items()}
+        first = self.runtimes["intake"].settings
+        runtimes = list(self.runtimes.values())
         self.bus = EmbeddedBus(runtimes, delivery_limit=first.delivery_limit)
         self.periodic = PeriodicJobs(runtimes)
         self.wsgi = PrefixDispatcher(self.apps, landing_app())
@@ -57,11 +52,15 @@ class EmbeddedSystem:
         """Stop the bus and close every database connection pool."""
         self.bus.stop()
         self.periodic.stop()
-        for app in self.apps.values():
-            dispose(app)
+        for runtime in self.runtimes.values():
+            runtime.dispose()
 
     def runtime(self, name: str):
-        return runtime_of(self.apps[name])
+        return self.runtimes[name]
+
+    def handle(self, service: str, message):
+        """Run a command or query on one service's bus, as the CLI and tests do (no HTTP, no Flask)."""
+        return self.runtimes[service].bus.handle(message)
 
     def client(self):
         """A werkzeug test client on the combined WSGI app: every prefix, exactly as a browser sees it."""

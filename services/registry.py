@@ -1,37 +1,64 @@
-"""The four services, in one place: name → app factory and start-up duty."""
+"""The four services, in one place: name → bootstrap (runtime and bus), app factory and start-up duty."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 
 from flask import Flask
 
+from shared.clock import Clock
 from shared.config import SERVICES, Settings, load_settings
 from shared.migrations import upgrade
+from shared.runtime import ServiceRuntime
 
 
-def create(name: str, settings: Settings | None = None, **kwargs) -> Flask:
+def bootstrap(name: str, settings: Settings | None = None, clock: Clock | None = None) -> ServiceRuntime:
+    """The service without Flask: settings, clock, database, bus and event entrypoints (CLI, workers, tests)."""
+    module = importlib.import_module(f"services.{name}.bootstrap")
+    return module.bootstrap(settings or load_settings(name), clock)
+
+
+def _converted(name: str) -> bool:
+    return importlib.util.find_spec(f"services.{name}.bootstrap") is not None
+
+
+def create(name: str, runtime: ServiceRuntime) -> Flask:
+    if getattr(runtime, "app", None) is not None:  # TEMPORARY: legacy service (shared/legacy.py)
+        return runtime.app
     module = importlib.import_module(f"services.{name}.app")
-    return module.create_app(settings or load_settings(name), **kwargs)
+    return module.create_app(runtime)
 
 
 def migrate(name: str, settings: Settings | None = None) -> None:
     upgrade(name, (settings or load_settings(name)).database_url)
 
 
-def prepare(name: str, app: Flask) -> None:
+def prepare(name: str, runtime: ServiceRuntime) -> None:
     """Work a service must do after migrations and before serving (e.g. draw's seed commitments)."""
-    module = importlib.import_module(f"services.{name}.app")
+    module = importlib.import_module(f"services.{name}.bootstrap")
     if hasattr(module, "prepare"):
-        module.prepare(app)
+        module.prepare(runtime)
 
 
-def build(name: str, settings: Settings | None = None, **kwargs) -> Flask:
+def start(name: str, settings: Settings | None = None, clock: Clock | None = None) -> ServiceRuntime:
+    """Migrate, wire and prepare one service: what every entry point (serve, worker, CLI, embedded) does first."""
     settings = settings or load_settings(name)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     migrate(name, settings)
-    app = create(name, settings, **kwargs)
-    prepare(name, app)
-    return app
+    if not _converted(name):  # TEMPORARY: legacy service (shared/legacy.py)
+        from shared.web import runtime_of
+        legacy = importlib.import_module(f"services.{name}.app")
+        app = legacy.create_app(settings, clock=clock)
+        if hasattr(legacy, "prepare"):
+            legacy.prepare(app)
+        return runtime_of(app)
+    runtime = bootstrap(name, settings, clock)
+    prepare(name, runtime)
+    return runtime
 
 
-__all__ = ["SERVICES", "build", "create", "migrate", "prepare"]
+def build(name: str, settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+    return create(name, start(name, settings, clock))
+
+
+__all__ = ["SERVICES", "bootstrap", "build", "create", "migrate", "prepare", "start"]

@@ -1,16 +1,23 @@
-"""Settings from the environment (12-factor, design §7), read once in each app factory.
+"""One configuration (design §7, style §7): every figure the system uses, read once from the environment at start
+and passed to handlers and templates. Nothing else reads `os.environ`.
 
-Legal deadlines and ratios are not here: they are domain configuration with their own defaults.
+Figures with legal weight (team size, deadlines) live here with their legal defaults, so a district that differs
+changes a variable, not the code. `load_settings` refuses a value it cannot use, in words an operator understands.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 SERVICES = ("intake", "draw", "letters", "results")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_SECRET = "dev-only-secret-change-me"
+
+
+class SettingsError(ValueError):
+    """A configuration value that cannot be used; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -18,13 +25,38 @@ class Settings:
     service: str
     database_url: str
     amqp_url: str | None = None
-    secret_key: str = "dev-only-secret-change-me"
+    secret_key: str = DEMO_SECRET
     tz: str = "Asia/Shanghai"
     public_base_url: str = "http://127.0.0.1:8000"
     var_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
+    log_level: str = "INFO"
+    web_concurrency: int = 2
+    port: int = 8000
+    # messaging
     delivery_limit: int = 5
     prefetch: int = 20
     relay_batch: int = 200
+    # intake
+    intake_deadline_check_seconds: int = 60
+    # draw (S6, N2, N3, design §4)
+    draw_department: str = "STHJ"
+    draw_team_size: int = 2
+    draw_algorithm: str = "sha256"
+    draw_jurisdiction: str = "370211"
+    draw_max_load: int = 5
+    draw_commitments_ahead: int = 20
+    draw_recusal_decision_days: int = 3
+    # letters (S12)
+    letters_issuer_code: str = "青环西联函"
+    letters_issuer_name: str = "青岛市生态环境局西海岸新区分局"
+    letters_contact_name: str = "综合科"
+    letters_contact_phone: str = "0532-86988000"
+    letter_font_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "fonts")
+    # results (S10, S11, S15, N7)
+    results_publication_working_days: int = 20
+    results_rectification_months: int = 3
+    reports_monthly_due_day: int = 5   # S11: the month's dispatch table by the 5th of the next month
+    reports_quarterly_due_day: int = 10  # S15: the quarter's report by the 10th of the next quarter
 
     @property
     def distributed(self) -> bool:
@@ -33,6 +65,38 @@ class Settings:
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+    def public(self) -> dict:
+        """The figures templates may show (deadlines, team size): never URLs or secrets."""
+        return {"publication_working_days": self.results_publication_working_days,
+                "rectification_months": self.results_rectification_months,
+                "team_size": self.draw_team_size,
+                "monthly_due_day": self.reports_monthly_due_day,
+                "quarterly_due_day": self.reports_quarterly_due_day}
+
+
+# environment variable → Settings field, for every figure that has a variable (the README's table lists them all)
+VARIABLES = {
+    "AMQP_URL": "amqp_url", "SECRET_KEY": "secret_key", "JOINTINSPECT_TZ": "tz",
+    "PUBLIC_BASE_URL": "public_base_url", "LOG_LEVEL": "log_level", "WEB_CONCURRENCY": "web_concurrency",
+    "PORT": "port", "DELIVERY_LIMIT": "delivery_limit", "PREFETCH": "prefetch", "RELAY_BATCH": "relay_batch",
+    "INTAKE_DEADLINE_CHECK_SECONDS": "intake_deadline_check_seconds",
+    "DRAW_DEPARTMENT": "draw_department", "DRAW_TEAM_SIZE": "draw_team_size", "DRAW_ALGORITHM": "draw_algorithm",
+    "DRAW_JURISDICTION": "draw_jurisdiction", "DRAW_MAX_LOAD": "draw_max_load",
+    "DRAW_COMMITMENTS_AHEAD": "draw_commitments_ahead", "DRAW_RECUSAL_DECISION_DAYS": "draw_recusal_decision_days",
+    "LETTERS_ISSUER_CODE": "letters_issuer_code", "LETTERS_ISSUER_NAME": "letters_issuer_name",
+    "LETTERS_CONTACT_NAME": "letters_contact_name", "LETTERS_CONTACT_PHONE": "letters_contact_phone",
+    "LETTER_FONT_DIR": "letter_font_dir",
+    "RESULTS_PUBLICATION_WORKING_DAYS": "results_publication_working_days",
+    "RESULTS_RECTIFICATION_MONTHS": "results_rectification_months",
+    "REPORTS_MONTHLY_DUE_DAY": "reports_monthly_due_day",
+    "REPORTS_QUARTERLY_DUE_DAY": "reports_quarterly_due_day",
+}
+_MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batch": 1, "web_concurrency": 1,
+            "port": 1, "intake_deadline_check_seconds": 1, "draw_max_load": 1, "draw_commitments_ahead": 1,
+            "draw_recusal_decision_days": 1, "results_publication_working_days": 1,
+            "results_rectification_months": 1, "reports_monthly_due_day": 1, "reports_quarterly_due_day": 1}
+_ALGORITHMS = ("md5", "sha256", "sm3")
 
 
 def database_url_for(service: str, env: dict | None = None, var_dir: Path | None = None) -> str:
@@ -51,19 +115,43 @@ def database_url_for(service: str, env: dict | None = None, var_dir: Path | None
     return f"sqlite:///{var_dir / f'{service}.db'}"
 
 
+def _convert(name: str, variable: str, raw: str, kind) -> object:
+    if kind is int or kind == "int":
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{variable}={raw!r}: must be a whole number") from None
+        if value < _MINIMUM.get(name, 0):
+            raise SettingsError(f"{variable}={value}: must be at least {_MINIMUM[name]}")
+        return value
+    if kind in (Path, "Path"):
+        return Path(raw)
+    return raw
+
+
 def load_settings(service: str, env: dict | None = None) -> Settings:
+    """Read every variable once; a value that cannot work stops the start with the variable's name."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}")
     env = os.environ if env is None else env
     var_dir = Path(env.get("JOINTINSPECT_VAR", PROJECT_ROOT / "var"))
-    return Settings(
-        service=service,
-        database_url=database_url_for(service, env, var_dir),
-        amqp_url=env.get("AMQP_URL") or None,
-        secret_key=env.get("SECRET_KEY", Settings.secret_key),
-        tz=env.get("JOINTINSPECT_TZ", Settings.tz),
-        public_base_url=env.get("PUBLIC_BASE_URL", Settings.public_base_url).rstrip("/"),
-        var_dir=var_dir,
-        delivery_limit=int(env.get("DELIVERY_LIMIT", Settings.delivery_limit)),
-        prefetch=int(env.get("PREFETCH", Settings.prefetch)),
-    )
+    kinds = {f.name: f.type for f in fields(Settings)}
+    values: dict = {"service": service, "database_url": database_url_for(service, env, var_dir), "var_dir": var_dir}
+    for variable, name in VARIABLES.items():
+        raw = env.get(variable)
+        if raw is None or raw == "":
+            continue
+        values[name] = _convert(name, variable, raw, _kind(kinds[name]))
+    settings = Settings(**values)
+    if settings.draw_algorithm not in _ALGORITHMS:
+        raise SettingsError(f"DRAW_ALGORITHM={settings.draw_algorithm!r}: must be one of {', '.join(_ALGORITHMS)}")
+    return settings.with_(public_base_url=settings.public_base_url.rstrip("/"))
+
+
+def _kind(annotation) -> object:
+    text = str(annotation)
+    if "int" in text and "str" not in text:
+        return int
+    if "Path" in text:
+        return Path
+    return str

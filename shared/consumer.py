@@ -36,7 +36,7 @@ class Consumer:
                 connection = connect(self.amqp_url, f"{self.runtime.name}-consumer")
                 self.connections_opened += 1
                 channel = connection.channel()
-                events_consumed = list(self.runtime.handlers)
+                events_consumed = list(self.runtime.consumers)
                 queues = declare_service(channel, self.runtime.name, events_consumed, self.delivery_limit)
                 channel.basic_qos(prefetch_count=self.prefetch)
                 for queue in queues:

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text, event
+from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 
 class UTCDateTime(DateTime):
@@ -89,21 +88,47 @@ def engine_options(url: str) -> dict:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL lets the embedded bus thread and HTTP threads share one SQLite file without lock errors."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
+READ_ONLY = "jointinspect_read_only"
 
 
-def service_database() -> tuple[type[DeclarativeBase], SQLAlchemy, dict[str, type]]:
-    """A service's own declarative base, its flask-sqlalchemy handle and its messaging tables."""
+def make_engine(url: str) -> Engine:
+    """One engine per service database. On SQLite the driver's own transaction handling is switched off and every
+    transaction starts with `BEGIN IMMEDIATE` (SQLAlchemy's documented pysqlite recipe): a batch is then really one
+    transaction (pysqlite would otherwise commit at each savepoint RELEASE) and a second writer waits for the
+    first (busy timeout) instead of failing with "database is locked" half-way. Read-only units of work
+    (`READ_ONLY` execution option) begin DEFERRED, so readers never queue behind writers (WAL)."""
+    engine = create_engine(url, **engine_options(url))
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see make_engine)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def session_factories(engine: Engine) -> tuple[sessionmaker, sessionmaker]:
+    """(writing, reading) session makers. Objects stay readable after the unit of work ends (no expiry on commit),
+    so a handler's answer can be presented after its session is closed."""
+    return (sessionmaker(bind=engine, expire_on_commit=False),
+            sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False))
+
+
+def service_database() -> tuple[type[DeclarativeBase], dict[str, type]]:
+    """A service's own declarative base and its messaging tables."""
     base = type("Base", (DeclarativeBase,), {"__doc__": "Declarative base of one service's own database."})
-    return base, SQLAlchemy(model_class=base, session_options={"expire_on_commit": False}), messaging_models(base)
+    return base, messaging_models(base)
 
 
 def is_postgres(session) -> bool:

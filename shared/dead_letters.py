@@ -44,9 +44,8 @@ def replay_broker(amqp_url: str, queue: str, limit: int = 10_000) -> int:
 
 def pending_embedded(runtime: ServiceRuntime) -> list:
     dead = runtime.models["DeadLetter"]
-    with runtime.app.app_context():
-        return runtime.db.session.execute(select(dead).where(dead.replayed_at.is_(None))
-                                          .order_by(dead.id)).scalars().all()
+    with runtime.unit_of_work(read_only=True) as uow:
+        return uow.session.execute(select(dead).where(dead.replayed_at.is_(None)).order_by(dead.id)).scalars().all()
 
 
 def replay_embedded(runtime: ServiceRuntime) -> int:
@@ -55,9 +54,9 @@ def replay_embedded(runtime: ServiceRuntime) -> int:
     replayed = 0
     for row in pending_embedded(runtime):
         runtime.deliver(row.queue, events.parse(row.body))
-        with runtime.app.app_context():
-            runtime.db.session.get(dead, row.id).replayed_at = runtime.clock.now()
-            runtime.db.session.commit()
+        with runtime.unit_of_work() as uow:
+            uow.get(dead, row.id).replayed_at = runtime.clock.now()
+            uow.commit()
         replayed += 1
     return replayed
 

@@ -1,4 +1,4 @@
-"""Periodic jobs a service declares in `deps["periodic"]` as (interval seconds, job(runtime)): run by the
+"""Periodic jobs a service declares in its runtime's `periodic` as (interval seconds, job(runtime)): run by the
 worker in distributed mode and by `jointinspect up` in embedded mode. Jobs must be idempotent, because
 several workers may run them."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 class PeriodicJobs:
     def __init__(self, runtimes: list[ServiceRuntime]):
         self.jobs = [(runtime, interval, job) for runtime in runtimes
-                     for interval, job in runtime.deps.get("periodic", [])]
+                     for interval, job in runtime.periodic]
         self.stop_event = threading.Event()
         self.thread: threading.Thread | None = None
 

@@ -54,8 +54,8 @@ class OutboxRelay:
         """Publish one batch; rows confirmed before a failure are still marked, the rest wait for the retry.
         On PostgreSQL rows are claimed FOR UPDATE SKIP LOCKED so several relays never take the same row."""
         outbox = self.runtime.models["Outbox"]
-        with self.runtime.app.app_context():
-            session = self.runtime.db.session
+        with self.runtime.unit_of_work() as uow:
+            session = uow.session
             query = select(outbox).where(outbox.published_at.is_(None)).order_by(outbox.seq).limit(self.batch)
             if is_postgres(session):
                 query = query.with_for_update(skip_locked=True)

@@ -1,4 +1,8 @@
-"""One service as the messaging layer sees it: its app, database, models and event handlers."""
+"""One service as everything outside its handlers sees it: settings, clock, database, bus and event entrypoints.
+
+Built by the service's `bootstrap()` without Flask, so the relay, the consumers, the CLI and tests use the same
+object; the web app wraps it (`shared.web.create_service_app`).
+"""
 from __future__ import annotations
 
 import logging
@@ -6,18 +10,21 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable
 
-from flask import Flask
-from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
 
+from .bus import MessageBus
 from .clock import Clock
 from .config import Settings
+from .db import make_engine, session_factories
 from .events import Event
 from .topology import queue_name
 from .uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Event, UnitOfWork], None]
+# An event entrypoint translates an event into the command(s) that handle it (parse → command, nothing else).
+Translator = Callable[[Event], object]
 
 
 class Outcome(Enum):
@@ -28,47 +35,67 @@ class Outcome(Enum):
 @dataclass
 class ServiceRuntime:
     name: str
-    app: Flask
-    db: SQLAlchemy
-    models: dict
-    handlers: dict[str, Handler]
     settings: Settings
     clock: Clock
+    engine: Engine
+    models: dict
+    consumers: dict[str, Translator]
+    periodic: list[tuple[float, Callable[["ServiceRuntime"], None]]] = field(default_factory=list)
+    bus: MessageBus | None = None
     listeners: list[Callable[[], None]] = field(default_factory=list)
-    deps: dict = field(default_factory=dict)  # service-specific dependencies wired by its factory
+    _writing: sessionmaker | None = None
+    _reading: sessionmaker | None = None
+
+    def __post_init__(self):
+        self._writing, self._reading = session_factories(self.engine)
+
+    def unit_of_work(self, correlation_id: str | None = None, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self.name, self._reading if read_only else self._writing, self.models, self.clock,
+                          self.settings, on_commit=self.outbox_committed, correlation_id=correlation_id)
 
     def queues(self) -> dict[str, str]:
         """queue name → event name, for every event this service consumes."""
-        return {queue_name(self.name, event): event for event in self.handlers}
+        return {queue_name(self.name, event): event for event in self.consumers}
 
     def outbox_committed(self) -> None:
         for listener in self.listeners:
             listener()
 
-    def unit_of_work(self, correlation_id: str | None = None) -> UnitOfWork:
-        return UnitOfWork(self, correlation_id)
-
     def deliver(self, queue: str, event: Event) -> Outcome:
-        """Run the handler for `event` once per queue: the inbox row commits with the handler's effects,
+        """Run the commands an event translates into, once per queue: the inbox row commits with their effects,
         so a redelivery (broker retry, relay republish, competing consumer) has no second effect."""
-        handler = self.handlers[self.queues()[queue]]
+        translate = self.consumers[self.queues()[queue]]
         inbox = self.models["Inbox"]
-        with self.app.app_context():
-            session = self.db.session
-            if session.get(inbox, (queue, event.id)) is not None:
-                session.rollback()
+        with self.unit_of_work(event.correlation_id) as uow:
+            if uow.get(inbox, (queue, event.id)) is not None:
                 return Outcome.DUPLICATE
-            uow = self.unit_of_work(event.correlation_id)
             try:
-                handler(event, uow)
-                session.add(inbox(queue=queue, event_id=event.id, processed_at=self.clock.now()))
+                for command in _as_list(translate(event)):
+                    self.bus.handle(command, uow=uow)
+                uow.add(inbox(queue=queue, event_id=event.id, processed_at=self.clock.now()))
                 uow.commit()
             except IntegrityError:
                 uow.rollback()
-                if session.get(inbox, (queue, event.id)) is not None:
+                if uow.get(inbox, (queue, event.id)) is not None:
                     return Outcome.DUPLICATE
                 raise
-            except Exception:
-                uow.rollback()
-                raise
         return Outcome.PROCESSED
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _as_list(commands) -> list:
+    if commands is None:
+        return []
+    return list(commands) if isinstance(commands, (list, tuple)) else [commands]
+
+
+def build_runtime(name: str, settings: Settings, clock: Clock | None, models: dict, handlers: dict, deps: dict,
+                  consumers: dict[str, Translator] | None = None, periodic=()) -> ServiceRuntime:
+    """Wire one service: its engine, its bus with `settings` and `clock` always available to handlers."""
+    clock = clock or Clock()
+    runtime = ServiceRuntime(name=name, settings=settings, clock=clock, engine=make_engine(settings.database_url),
+                             models=models, consumers=dict(consumers or {}), periodic=list(periodic))
+    runtime.bus = MessageBus(runtime.unit_of_work, handlers, {"settings": settings, "clock": clock, **deps})
+    return runtime

@@ -17,9 +17,8 @@ from werkzeug.exceptions import HTTPException
 
 from . import amqp
 from .auth import current_principal
-from .clock import Clock, local_display
-from .config import PROJECT_ROOT, Settings
-from .db import engine_options
+from .clock import local_display
+from .config import PROJECT_ROOT
 from .errors import HTTP_MESSAGES, DomainError, error_response, flatten_fields
 from .runtime import ServiceRuntime
 
@@ -45,32 +44,29 @@ def _code_for(status: int) -> str:
             409: "conflict", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}.get(status, "error")
 
 
-def create_service_app(name: str, settings: Settings, db, models: dict, blueprints, handlers: dict,
-                       clock: Clock | None = None, token_resolvers=(), deps: dict | None = None) -> Flask:
+def create_service_app(runtime: ServiceRuntime, blueprints, token_resolvers=(),
+                       max_body_bytes: int = MAX_BODY_BYTES) -> Flask:
+    """The web side of one service around its runtime: views reach use cases only through `handle()`."""
+    name, settings = runtime.name, runtime.settings
     app = Flask(f"jointinspect.{name}", template_folder=str(PROJECT_ROOT / "templates"), static_folder=None)
     app.config.update(
-        SQLALCHEMY_DATABASE_URI=settings.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings.database_url),
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_CONTENT_LENGTH=max_body_bytes,
         API_TITLE=f"jointinspect {name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX=f"/{name}/docs", OPENAPI_JSON_PATH="openapi.json",
     )
     app.json.ensure_ascii = False
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    db.init_app(app)
     api = ServiceApi(app)
     for blueprint in blueprints:  # API blueprints are documented in OpenAPI; page blueprints are not
         (api if isinstance(blueprint, SmorestBlueprint) else app).register_blueprint(blueprint)
-    runtime = ServiceRuntime(name=name, app=app, db=db, models=models, handlers=dict(handlers),
-                             settings=settings, clock=clock or Clock(), deps=dict(deps or {}))
     app.extensions["jointinspect"] = runtime
     app.extensions["jointinspect.token_resolvers"] = list(token_resolvers)
     app.register_blueprint(health_blueprint(name))
     app.register_blueprint(get_swaggerui_blueprint(f"/{name}/docs", f"/{name}/docs/openapi.json",
                                                    config={"app_name": f"jointinspect {name} API"},
                                                    blueprint_name=f"{name}_swagger_ui"))
-    app.context_processor(lambda: {"principal": current_principal()})
+    app.context_processor(lambda: {"principal": current_principal(), "figures": settings.public()})
     app.jinja_env.filters["localtime"] = local_display  # stored UTC, shown in Asia/Shanghai
     app.register_error_handler(DomainError, lambda e: error_response(e.status, e.code, e.message, e.fields))
     return app
@@ -85,10 +81,20 @@ def current_runtime() -> ServiceRuntime:
     return runtime_of(current_app)
 
 
-def current_uow():
-    """A unit of work for this request; `X-Correlation-Id` follows the task across services (design §2)."""
+def handle(message):
+    """The one way a view reaches a use case: this service's bus, with the request's `X-Correlation-Id` so the
+    task can be followed across services (design §2)."""
     from flask import request
-    return current_runtime().unit_of_work(request.headers.get("X-Correlation-Id"))
+    return current_runtime().bus.handle(message, correlation_id=request.headers.get("X-Correlation-Id"))
+
+
+def current_settings():
+    return current_runtime().settings
+
+
+def today():
+    """Today in Beijing time, from the service's one clock (injectable in tests)."""
+    return current_runtime().clock.today_local()
 
 
 def health_blueprint(name: str) -> Blueprint:
@@ -119,7 +125,8 @@ def health_blueprint(name: str) -> Blueprint:
 
 def _check_database(runtime: ServiceRuntime) -> str:
     try:
-        runtime.db.session.execute(text("SELECT 1"))
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
         return "ok"
     except Exception as exc:  # any driver error means not ready
         log.warning("readyz: database check failed: %s", exc)

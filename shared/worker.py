@@ -19,7 +19,7 @@ class Worker:
             raise RuntimeError("worker needs AMQP_URL (distributed mode)")
         self.relay = OutboxRelay(runtime, settings.amqp_url, batch=settings.relay_batch)
         self.consumer = Consumer(runtime, settings.amqp_url, prefetch=settings.prefetch,
-                                 delivery_limit=settings.delivery_limit) if runtime.handlers else None
+                                 delivery_limit=settings.delivery_limit) if runtime.consumers else None
         self.periodic = PeriodicJobs([runtime])
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []

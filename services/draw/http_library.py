@@ -9,7 +9,8 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Forbidden, Invalid
-from shared.web import current_runtime, current_uow
+from shared.legacy import current_uow
+from shared.web import current_runtime
 
 from . import filings, inspector_excel, library, recusal
 from .adapters.db import Inspector, PublicNumbers, RecusalApplication, db

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Forbidden, found
-from shared.web import current_runtime, current_uow
+from shared.legacy import current_uow
+from shared.web import current_runtime
 
 from . import library, replacements
 from .adapters.db import Replacement, db

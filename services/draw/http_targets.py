@@ -12,7 +12,7 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Invalid, found
-from shared.web import current_uow
+from shared.legacy import current_uow
 
 from . import matching, target_draws, targets
 from .adapters.db import Matching, Target, TargetDraw, db

@@ -6,7 +6,7 @@ from flask import Flask
 from shared.auth import Principal, hash_token
 from shared.clock import Clock
 from shared.config import Settings, load_settings
-from shared.web import create_service_app
+from shared.legacy import create_legacy_app as create_service_app
 
 from . import dispatch, http, http_catalog, http_plans, pages
 from .adapters.db import Department, db, messaging

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Conflict, DomainError, Invalid, NotFound, flatten_fields, found
-from shared.web import current_runtime, current_uow
+from shared.legacy import current_uow
+from shared.web import current_runtime
 
 from . import handlers
 from .adapters.db import JointTask, Rejection, db

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import NotFound
-from shared.web import current_uow
+from shared.legacy import current_uow
 
 from . import catalog
 from .adapters.db import Department, Item, db

@@ -8,8 +8,8 @@ from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Conflict, Forbidden, Invalid, NotFound, found
 from shared.ids import new_id
+from shared.legacy import current_uow
 from shared.schemas import PageQuery, page_of
-from shared.web import current_uow
 
 from . import dispatch as dispatching
 from .adapters.db import Department, Inspection, JointTask, Plan, db

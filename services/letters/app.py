@@ -5,7 +5,7 @@ from flask import Flask
 
 from shared.clock import Clock
 from shared.config import Settings, load_settings
-from shared.web import create_service_app
+from shared.legacy import create_legacy_app as create_service_app
 
 from .adapters.db import db, messaging
 from .adapters.pdf import render_documents

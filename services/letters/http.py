@@ -8,8 +8,9 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import Forbidden, Invalid, NotFound, found
+from shared.legacy import current_uow
 from shared.uploads import read_upload
-from shared.web import current_runtime, current_uow
+from shared.web import current_runtime
 
 from . import handlers, seals
 from .adapters.db import Document, DocumentFile, IssueFailure, db

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from shared.auth import current_principal, require
 from shared.clock import iso
 from shared.errors import NotFound, found
+from shared.legacy import current_uow
 from shared.schemas import page_of
 from shared.uploads import read_upload
-from shared.web import current_runtime, current_uow
+from shared.web import current_runtime
 
 from . import evidence, handlers, publication, rectifications, reports
 from .adapters.db import Correction, Draft, Evidence, Rectification, Result, ResultVoid, db

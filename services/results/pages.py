@@ -11,9 +11,10 @@ from sqlalchemy import select
 
 from shared.auth import current_principal
 from shared.errors import DomainError, flatten_fields
+from shared.legacy import current_uow
 from shared.pages import require_page
 from shared.uploads import read_upload
-from shared.web import current_runtime, current_uow
+from shared.web import current_runtime
 
 from . import evidence, handlers, publication, rectifications, reports
 from .adapters.db import Assignment, Correction, Draft, Rectification, Result, ResultVoid, db
