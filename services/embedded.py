@@ -39,8 +39,8 @@ def landing_app() -> Flask:
 
 
 class EmbeddedSystem:
-    def __init__(self, env: dict | None = None, clock=None):
-        self.runtimes = {name: registry.start(name, load_settings(name, env), clock) for name in SERVICES}
+    def __init__(self, env: dict | None = None, clock=None, defaults: dict | None = None):
+        self.runtimes = {name: registry.start(name, load_settings(name, env, defaults), clock) for name in SERVICES}
         self.apps = {name: registry.create(name, runtime) for name, runtime in self.runtimes.items()}
         first = self.runtimes["intake"].settings
         runtimes = list(self.runtimes.values())

@@ -8,16 +8,25 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class Clock:
+    """`tz` is the local zone (`JOINTINSPECT_TZ`, Asia/Shanghai by default) in which days begin and end."""
+
+    def __init__(self, tz: ZoneInfo | str = SHANGHAI):
+        self.tz = ZoneInfo(tz) if isinstance(tz, str) else tz
+
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
 
-    def today_local(self, tz: ZoneInfo = SHANGHAI) -> date:
+    def today_local(self, tz: ZoneInfo | None = None) -> date:
         """The calendar day in China: deadlines and visit dates are local days."""
-        return self.now().astimezone(tz).date()
+        return self.now().astimezone(tz or self.tz).date()
+
+    def local(self, dt: datetime) -> datetime:
+        return utc(dt).astimezone(self.tz)
 
 
 class FixedClock(Clock):
-    def __init__(self, at: datetime):
+    def __init__(self, at: datetime, tz: ZoneInfo | str = SHANGHAI):
+        super().__init__(tz)
         self.at = at
 
     def now(self) -> datetime:

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SERVICES = ("intake", "draw", "letters", "results")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -129,11 +130,12 @@ def _convert(name: str, variable: str, raw: str, kind) -> object:
     return raw
 
 
-def load_settings(service: str, env: dict | None = None) -> Settings:
-    """Read every variable once; a value that cannot work stops the start with the variable's name."""
+def load_settings(service: str, env: dict | None = None, defaults: dict | None = None) -> Settings:
+    """Read every variable once; a value that cannot work stops the start with the variable's name.
+    `defaults` are variables that apply only when the environment does not set them (e.g. `up --port`)."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service!r}")
-    env = os.environ if env is None else env
+    env = {**(defaults or {}), **(os.environ if env is None else env)}
     var_dir = Path(env.get("JOINTINSPECT_VAR", PROJECT_ROOT / "var"))
     kinds = {f.name: f.type for f in fields(Settings)}
     values: dict = {"service": service, "database_url": database_url_for(service, env, var_dir), "var_dir": var_dir}
@@ -143,6 +145,10 @@ def load_settings(service: str, env: dict | None = None) -> Settings:
             continue
         values[name] = _convert(name, variable, raw, _kind(kinds[name]))
     settings = Settings(**values)
+    try:
+        ZoneInfo(settings.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"JOINTINSPECT_TZ={settings.tz!r}: not a known time zone (e.g. Asia/Shanghai)") from None
     if settings.draw_algorithm not in _ALGORITHMS:
         raise SettingsError(f"DRAW_ALGORITHM={settings.draw_algorithm!r}: must be one of {', '.join(_ALGORITHMS)}")
     return settings.with_(public_base_url=settings.public_base_url.rstrip("/"))

@@ -54,6 +54,9 @@ def create_legacy_app(name: str, settings: Settings, db, models: dict, blueprint
     runtime = LegacyRuntime(name=name, settings=settings, clock=clock or Clock(),
                             engine=make_engine(settings.database_url), models=models, consumers=dict(handlers),
                             periodic=list(deps.get("periodic", [])), db=db, deps=deps)
+    from .bus import MessageBus
+    from .common_handlers import COMMON_HANDLERS
+    runtime.bus = MessageBus(runtime.unit_of_work, COMMON_HANDLERS, {"settings": settings, "clock": runtime.clock})
     app = create_service_app(runtime, blueprints, token_resolvers)
     app.config.update(SQLALCHEMY_DATABASE_URI=settings.database_url,
                       SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings.database_url))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from .bus import MessageBus
 from .clock import Clock
+from .common_handlers import COMMON_HANDLERS
 from .config import Settings
 from .db import make_engine, session_factories
 from .events import Event
@@ -94,8 +95,9 @@ def _as_list(commands) -> list:
 def build_runtime(name: str, settings: Settings, clock: Clock | None, models: dict, handlers: dict, deps: dict,
                   consumers: dict[str, Translator] | None = None, periodic=()) -> ServiceRuntime:
     """Wire one service: its engine, its bus with `settings` and `clock` always available to handlers."""
-    clock = clock or Clock()
+    clock = clock or Clock(settings.tz)
     runtime = ServiceRuntime(name=name, settings=settings, clock=clock, engine=make_engine(settings.database_url),
                              models=models, consumers=dict(consumers or {}), periodic=list(periodic))
-    runtime.bus = MessageBus(runtime.unit_of_work, handlers, {"settings": settings, "clock": clock, **deps})
+    runtime.bus = MessageBus(runtime.unit_of_work, {**COMMON_HANDLERS, **handlers},
+                             {"settings": settings, "clock": clock, **deps})
     return runtime

@@ -67,7 +67,8 @@ def create_service_app(runtime: ServiceRuntime, blueprints, token_resolvers=(),
                                                    config={"app_name": f"jointinspect {name} API"},
                                                    blueprint_name=f"{name}_swagger_ui"))
     app.context_processor(lambda: {"principal": current_principal(), "figures": settings.public()})
-    app.jinja_env.filters["localtime"] = local_display  # stored UTC, shown in Asia/Shanghai
+    # stored UTC, shown in the local zone (Asia/Shanghai unless JOINTINSPECT_TZ says otherwise)
+    app.jinja_env.filters["localtime"] = lambda dt, seconds=False: local_display(dt, seconds, runtime.clock.tz)
     app.register_error_handler(DomainError, lambda e: error_response(e.status, e.code, e.message, e.fields))
     return app
 

@@ -15,6 +15,17 @@ PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:54
 AMQP_BASE = os.environ.get("TEST_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
 
 
+LAYERS = ("unit", "integration", "e2e", "browser")
+
+
+def pytest_collection_modifyitems(items):
+    """A test's folder is its layer (style §8): `pytest -m unit` runs tests/unit and nothing that boots the system."""
+    for item in items:
+        layer = item.path.parent.name
+        if layer in LAYERS and not item.get_closest_marker(layer):
+            item.add_marker(getattr(pytest.mark, layer))
+
+
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.05, message: str = "condition"):
     """Bounded poll for asynchronous outcomes (style §8: never a bare sleep)."""
     deadline = time.monotonic() + timeout

@@ -1,18 +1,18 @@
-"""Login for people (the draw service owns the personnel library): a session cookie every service accepts."""
+"""draw's pages: login for people (a session cookie every service accepts), the public draw list and its
+verification page, the clerk's libraries and the approver's replacement queue."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request
-from sqlalchemy import select
 
 from shared.auth import COOKIE, TOKEN_MAX_AGE, current_principal, issue_token
-from shared.errors import DomainError
+from shared.errors import DomainError, NotFound
 from shared.pages import require_page, safe_next
-from shared.web import runtime_of
+from shared.web import handle
 
-from . import handlers, replacements, targets
-from .accounts import authenticate
-from .adapters.db import DrawBlocked, DrawRecord, Inspector, Replacement, StatusPeriod, Target, db
-from .http import public_view
+from . import views
+from .commands import DecideReplacement
+from .domain.rules import LIBRARIES, LOCAL_LIBRARY, PROVINCE_LIBRARIES
+from .queries import InspectorLibraryOverview, ListDraws, ListTargets, Login, ReplacementQueue, VerifyDraw
 
 pages = Blueprint("draw_pages", __name__, url_prefix="/draw")
 
@@ -22,7 +22,7 @@ def login():
     next_path = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next=next_path, error=None)
-    principal = authenticate(request.form.get("username", ""), request.form.get("password", ""))
+    principal = handle(Login(request.form.get("username", ""), request.form.get("password", "")))
     if principal is None:
         return render_template("login.html", next=next_path, error="用户名或密码错误"), 401
     response = make_response(redirect(next_path))
@@ -34,12 +34,13 @@ def login():
 @pages.get("/draws/<draw_id>")
 def draw_page(draw_id):
     """Public verification page (N4): the record as published and the result of recomputing it here."""
-    record = db.session.get(DrawRecord, draw_id)
-    if record is None:
+    try:
+        result = handle(VerifyDraw(draw_id, current_principal()))
+    except NotFound:
         return render_template("error.html", status=404, message="抽取记录不存在"), 404
-    public = public_view(record)
-    ok, problems = handlers.verify_record(public)
-    return render_template("draw/verify.html", record=public, verified=ok, problems=problems)
+    return render_template("draw/verify.html", record=result.record, verified=result.verified,
+                           problems=result.problems, operator=views.operator_label(result.record),
+                           subject=views.subject_of(result.record))
 
 
 @pages.get("/logout")
@@ -52,18 +53,17 @@ def logout():
 @pages.get("/public/draws")
 def public_draws():
     """Every draw, public (N4), each with its verification page."""
-    rows = db.session.execute(select(DrawRecord).order_by(DrawRecord.created_at.desc()).limit(200)).scalars()
-    return render_template("draw/draws.html", draws=list(rows))
+    records, _ = handle(ListDraws(1, 200, current_principal()))
+    return render_template("draw/draws.html", draws=[views.draw_row(r) for r in records])
 
 
 @pages.get("/clerk/inspectors")
 @require_page("clerk", "admin", "approver")
 def clerk_inspectors():
-    inspectors = db.session.execute(select(Inspector).order_by(Inspector.id)).scalars().all()
-    periods = db.session.execute(select(StatusPeriod).order_by(StatusPeriod.start)).scalars().all()
-    blocked = db.session.execute(select(DrawBlocked).order_by(DrawBlocked.created_at)).scalars().all()
-    return render_template("draw/inspectors.html", inspectors=inspectors, periods=periods, blocked=blocked,
-                           today=runtime_of(current_app).clock.today_local())
+    overview = handle(InspectorLibraryOverview())
+    rows = [views.inspector_row(i, i.id in overview["expired"]) for i in overview["inspectors"]]
+    return render_template("draw/inspectors.html", inspectors=rows, periods=overview["periods"],
+                           blocked=overview["blocked"])
 
 
 @pages.route("/approver/replacements", methods=["GET", "POST"])
@@ -75,32 +75,22 @@ def replacement_queue():
         error = _decide(request.form)
         if error is None:
             return redirect("/draw/approver/replacements")
-    policy = runtime_of(current_app).deps["policy"]
-    pending = db.session.execute(select(Replacement).where(Replacement.status == "requested")
-                                 .order_by(Replacement.requested_at)).scalars().all()
-    queue = [(r, db.session.get(Inspector, r.inspector_id), replacements.candidates(db.session, policy, r)[0])
-             for r in pending]
-    done = db.session.execute(select(Replacement).where(Replacement.status != "requested")
-                              .order_by(Replacement.decided_at.desc()).limit(50)).scalars().all()
-    return render_template("draw/replacements.html", queue=queue, done=done, error=error), 422 if error else 200
+    answer = handle(ReplacementQueue())
+    done = [views.decided_row(r) for r in answer["done"]]
+    return render_template("draw/replacements.html", queue=answer["queue"], done=done,
+                           error=error), 422 if error else 200
 
 
 def _decide(form) -> str | None:
     """Approve (choosing the replacement) or reject; returns a Chinese error to show, or None."""
     principal = current_principal()
-    if principal.role != "approver":
-        return "只有审批人（分管负责人）可以审批更换申请"
-    uow = runtime_of(current_app).unit_of_work()
+    approve = form.get("decision") == "approve"
     try:
-        if form.get("decision") == "approve":
-            replacements.approve(uow, form["id"], form.get("replacement_inspector_id", ""), principal.actor,
-                                 form.get("text", "").strip() or "同意")
-        else:
-            replacements.reject(uow, form["id"], principal.actor, form.get("text", "").strip() or "不同意")
+        handle(DecideReplacement(form.get("id", ""), approve, form.get("text", "").strip() or
+                                 ("同意" if approve else "不同意"), principal.actor, principal.role,
+                                 form.get("replacement_inspector_id", "") if approve else None))
     except DomainError as failure:
-        uow.rollback()
         return failure.message
-    uow.commit()
     return None
 
 
@@ -108,8 +98,7 @@ def _decide(form) -> str | None:
 @require_page("clerk", "admin", "approver")
 def clerk_targets():
     """检查对象库 (S4): the local library and the province's read-only ones, by class and credit class."""
-    library = request.args.get("library", targets.LOCAL)
-    rows = db.session.execute(select(Target).where(Target.library == library)
-                              .order_by(Target.unit_class, Target.uscc)).scalars().all()
-    return render_template("draw/targets.html", rows=rows, library=library, libraries=targets.LIBRARIES,
-                           read_only=library in targets.PROVINCE)
+    library = request.args.get("library", LOCAL_LIBRARY)
+    rows = [views.target_row(t) for t in handle(ListTargets(library, by_class=True))]
+    return render_template("draw/targets.html", rows=rows, library=library, libraries=LIBRARIES,
+                           read_only=library in PROVINCE_LIBRARIES)

@@ -3,7 +3,7 @@ from marshmallow import validate
 
 from shared.schemas import BaseSchema, Boolean, Date, Float, Integer, List, Nested, String, length, one_of
 
-from .replacements import REASONS
+from .domain.rules import REPLACEMENT_REASONS as REASONS
 
 PERIOD_KINDS = ("休假", "病假", "借调", "培训", "其他")
 

@@ -1,22 +1,29 @@
-"""results' HTTP API: results (append-only, S8), drafts, evidence, corrections, rectifications, and the public
-feed of published results (N8). There is deliberately no PUT, PATCH or DELETE on a result: a submitted result
-answers 409 to every attempt to write it again (S8)."""
+"""results' HTTP API: results (append-only, S8), drafts, evidence, corrections, rectifications, reports and the
+public feed of published results (N8). There is deliberately no PUT, PATCH or DELETE on a result: a submitted
+result answers 409 to every attempt to write it again (S8). Each view: parse → command or query → handle → view."""
 from __future__ import annotations
 
 from flask import Response, request
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from shared.auth import current_principal, require
-from shared.clock import iso
-from shared.errors import NotFound, found
-from shared.legacy import current_uow
-from shared.schemas import page_of
-from shared.uploads import read_upload
-from shared.web import current_runtime
+from shared.errors import NotFound
+from shared.web import handle
 
-from . import evidence, handlers, publication, rectifications, reports
-from .adapters.db import Correction, Draft, Evidence, Rectification, Result, ResultVoid, db
+from . import reports, views
+from .commands import AddEvidence, ApplyForCorrection, DecideCorrection, SaveDraft, SubmitResult, UpdateRectification
+from .domain.evidence import MAX_EVIDENCE_BYTES
+from .handlers.submission import already_submitted
+from .queries import (
+    CorrectionQueue,
+    GetDraft,
+    GetEvidence,
+    GetResult,
+    PublicResults,
+    Rectifications,
+    Report,
+    VisitResults,
+)
 from .schemas import CorrectionSchema, DecisionSchema, DraftSchema, ProgressSchema, PublicResultQuery, ResultSchema
 
 api = Blueprint("results", __name__, url_prefix="/results/api/v1", description="检查结果")
@@ -36,53 +43,34 @@ def _inspector_id() -> str | None:
 @api.arguments(ResultSchema)
 def submit_result(body, inspection_id):
     """An assigned inspector records the visit's results once; submitting finalises them (S8)."""
-    principal, runtime = current_principal(), current_runtime()
-    command = handlers.SubmitResult(
+    principal = current_principal()
+    result = handle(SubmitResult(
         inspection_id=inspection_id, inspector_id=principal.subject, actor=principal.actor,
         visit_date=body["visit_date"], category=body["category"], items=tuple(body["items"]),
-        company_confirmation=body["company_confirmation"], today=runtime.clock.today_local())
-    result = handlers.submit_result(command, current_uow())
-    return result_view(result, None), 201
+        company_confirmation=body["company_confirmation"]))
+    return views.result_view(result, None), 201
 
 
 @api.route("/inspections/<inspection_id>/results", methods=["PUT", "PATCH", "DELETE"])
 @require("inspector", *STAFF)
 def refuse_rewrite(inspection_id):
     """S8, said plainly to any client that tries: entered results are never modified."""
-    raise handlers._already_submitted()
+    raise already_submitted()
 
 
 @api.route("/results/<result_id>", methods=["PUT", "PATCH", "DELETE"])
 @require("inspector", *STAFF)
 def refuse_rewrite_by_id(result_id):
-    found(db.session.get(Result, result_id), "检查结果不存在")
-    raise handlers._already_submitted()
+    handle(GetResult(result_id))
+    raise already_submitted()
 
 
 @api.get("/inspections/<inspection_id>/results")
 @require("inspector", *STAFF)
 def list_results(inspection_id):
     """Every round, voided ones included and marked (S8: all process material is kept)."""
-    if _inspector_id() is not None:
-        evidence.assignment_for(db.session, inspection_id, _inspector_id())
-    rows = db.session.query(Result).filter_by(inspection_id=inspection_id).order_by(Result.round).all()
-    if not rows:
-        raise NotFound("该检查尚无结果")
-    voids = {v.result_id: v for v in db.session.query(ResultVoid).filter(
-        ResultVoid.result_id.in_([r.id for r in rows]))}
-    return {"items": [result_view(r, voids.get(r.id)) for r in rows]}
-
-
-def result_view(result: Result, void: ResultVoid | None) -> dict:
-    return {"id": result.id, "inspection_id": result.inspection_id, "round": result.round,
-            "status": "voided" if void else result.status, "category": result.category,
-            "visit_date": result.visit_date.isoformat(), "items": result.items,
-            "company_confirmation": result.company_confirmation, "submitted_by": result.submitted_by,
-            "submitted_at": iso(result.submitted_at),
-            "publication_due": result.publication_due.isoformat() if result.publication_due else None,
-            "published_late": result.published_late,
-            "void": {"correction_id": void.correction_id, "voided_by": void.voided_by,
-                     "voided_at": iso(void.voided_at)} if void else None}
+    rounds = handle(VisitResults(inspection_id, _inspector_id()))
+    return {"items": [views.result_view(result, void) for result, void in rounds]}
 
 
 @api.put("/inspections/<inspection_id>/draft")
@@ -90,17 +78,14 @@ def result_view(result: Result, void: ResultVoid | None) -> dict:
 @api.arguments(DraftSchema)
 def put_draft(body, inspection_id):
     """Save the result being written (again and again); submitting the result is what finalises it."""
-    uow = current_uow()
-    draft = handlers.save_draft(uow, inspection_id, current_principal().subject, _jsonable(body))
-    uow.commit()
-    return {"inspection_id": inspection_id, "body": draft.body, "saved_at": iso(draft.saved_at)}
+    draft = handle(SaveDraft(inspection_id, current_principal().subject, _jsonable(body)))
+    return views.draft_view(draft)
 
 
 @api.get("/inspections/<inspection_id>/draft")
 @require("inspector")
 def get_draft(inspection_id):
-    draft = found(db.session.get(Draft, (inspection_id, current_principal().subject)), "没有保存的草稿")
-    return {"inspection_id": inspection_id, "body": draft.body, "saved_at": iso(draft.saved_at)}
+    return views.draft_view(handle(GetDraft(inspection_id, current_principal().subject)))
 
 
 def _jsonable(body: dict) -> dict:
@@ -112,20 +97,21 @@ def _jsonable(body: dict) -> dict:
 def upload_evidence(inspection_id):
     """A photo or scan (JPEG, PNG or PDF, ≤ 10 MB, multipart field `file`) for this visit; answers its SHA-256,
     which the result, a correction or a rectification then names."""
-    evidence.assignment_for(db.session, inspection_id, _inspector_id())
-    upload = read_upload(request.files.get("file"), "file", evidence.EVIDENCE_TYPES, evidence.MAX_EVIDENCE_BYTES)
-    uow = current_uow()
-    stored = evidence.store(uow, inspection_id, upload, current_principal().actor)
-    uow.commit()
-    return evidence.view(stored), 201
+    storage = request.files.get("file")
+    body, filename = None, ""
+    if storage is not None and storage.filename:
+        try:
+            body, filename = storage.stream.read(MAX_EVIDENCE_BYTES + 1), storage.filename
+        finally:
+            storage.close()  # a large upload is spooled to a temporary file: release it now
+    stored = handle(AddEvidence(inspection_id, _inspector_id(), current_principal().actor, filename, body))
+    return views.evidence_view(stored), 201
 
 
 @api.get("/evidence/<sha256>")
 @require("inspector", *STAFF)
 def get_evidence(sha256):
-    stored = found(db.session.get(Evidence, sha256), "证据文件不存在")
-    if _inspector_id() is not None:
-        evidence.assignment_for(db.session, stored.inspection_id, _inspector_id())
+    stored = handle(GetEvidence(sha256, _inspector_id()))
     return Response(stored.body, mimetype=stored.content_type,
                     headers={"Content-Disposition": f"inline; filename=\"{sha256}\"",
                              "X-Content-Type-Options": "nosniff"})
@@ -135,42 +121,26 @@ def get_evidence(sha256):
 @require("inspector", "clerk")
 @api.arguments(CorrectionSchema)
 def request_correction(body, result_id):
-    uow = current_uow()
-    correction = handlers.request_correction(uow, result_id, body["reason"], body["application_scan"],
-                                             current_principal().actor, _inspector_id())
-    uow.commit()
-    return correction_view(correction), 201
+    correction = handle(ApplyForCorrection(result_id, body["reason"], body["application_scan"],
+                                           current_principal().actor, _inspector_id()))
+    return views.correction_view(correction), 201
 
 
 @api.get("/corrections")
 @require(*STAFF)
 def list_corrections():
     """The approver's queue: pending first, then the decided ones (newest first)."""
-    status = request.args.get("status")
-    query = select(Correction).order_by(Correction.requested_at.desc())
-    if status:
-        query = query.where(Correction.status == status)
-    return {"items": [correction_view(c) for c in db.session.execute(query).scalars()]}
+    queue = handle(CorrectionQueue(request.args.get("status") or None))
+    return {"items": [views.correction_view(correction) for correction, _ in queue]}
 
 
 @api.post("/corrections/<correction_id>/decision")
 @require("approver")
 @api.arguments(DecisionSchema)
 def decide_correction(body, correction_id):
-    uow = current_uow()
-    correction = handlers.decide_correction(uow, correction_id, body["decision"] == "approve", body["note"],
-                                            current_principal().actor, current_runtime().clock.today_local())
-    uow.commit()
-    return correction_view(correction)
-
-
-def correction_view(correction: Correction) -> dict:
-    return {"id": correction.id, "result_id": correction.result_id, "inspection_id": correction.inspection_id,
-            "reason": correction.reason, "application_scan": correction.application_sha256,
-            "requested_by": correction.requested_by, "requested_at": iso(correction.requested_at),
-            "status": correction.status, "decided_by": correction.decided_by,
-            "decided_at": iso(correction.decided_at) if correction.decided_at else None,
-            "decision_note": correction.decision_note}
+    correction = handle(DecideCorrection(correction_id, body["decision"] == "approve", body["note"],
+                                         current_principal().actor))
+    return views.correction_view(correction)
 
 
 @api.get("/rectifications")
@@ -178,43 +148,20 @@ def correction_view(correction: Correction) -> dict:
 def list_rectifications():
     """Reminders (S14): open ones by deadline, `?overdue=1` only the late, `?department=` one department's,
     `?squadron=第一中队` one squadron's."""
-    today = current_runtime().clock.today_local()
-    query = select(Rectification).order_by(Rectification.deadline)
-    if request.args.get("status"):
-        query = query.where(Rectification.status == request.args["status"])
-    if request.args.get("department"):
-        query = query.where(Rectification.department == request.args["department"])
-    if request.args.get("overdue"):
-        query = query.where(Rectification.status == "open", Rectification.deadline < today)
-    rows = [rectifications.view(db.session, r, today) for r in db.session.execute(query).scalars()]
-    if request.args.get("squadron"):
-        rows = [r for r in rows if r["squadron"] == request.args["squadron"]]
-    if _inspector_id() is not None:
-        rows = [r for r in rows if _on_team(r["inspection_id"])]
-    return {"items": rows}
-
-
-def _on_team(inspection_id: str) -> bool:
-    try:
-        evidence.assignment_for(db.session, inspection_id, _inspector_id())
-    except Exception:  # noqa: BLE001 — not found or not on the team: simply not theirs
-        return False
-    return True
+    args = request.args
+    records = handle(Rectifications(status=args.get("status") or None, department=args.get("department") or None,
+                                    overdue=bool(args.get("overdue")), squadron=args.get("squadron") or None,
+                                    inspector_id=_inspector_id()))
+    return {"items": [views.rectification_view(record) for record in records]}
 
 
 @api.post("/rectifications/<rectification_id>/progress")
 @require("inspector", "clerk")
 @api.arguments(ProgressSchema)
 def add_progress(body, rectification_id):
-    rectification = found(db.session.get(Rectification, rectification_id), "整改记录不存在")
-    if _inspector_id() is not None:
-        evidence.assignment_for(db.session, rectification.inspection_id, _inspector_id())
-    evidence.check_refs(db.session, rectification.inspection_id, {"evidence": body["evidence"]})
-    uow, today = current_uow(), current_runtime().clock.today_local()
-    rectifications.record_progress(uow, rectification, body["note"], body["delay_reason"], body["completed"],
-                                   body["evidence"], current_principal().actor, today)
-    uow.commit()
-    return rectifications.view(db.session, rectification, today), 201
+    record = handle(UpdateRectification(rectification_id, body["note"], body["delay_reason"], body["completed"],
+                                        tuple(body["evidence"]), current_principal().actor, _inspector_id()))
+    return views.rectification_view(record), 201
 
 
 @public.get("/results")
@@ -222,20 +169,18 @@ def add_progress(body, rectification_id):
 def public_results(query):
     """N8: published results — company, USCC, plan, departments, items, category, date; paged and filterable by
     company (name or USCC), department and plan. Voided rounds are not shown; nothing before the visit."""
-    rows, total = page_of(publication.public_query(query, current_runtime().clock.today_local()), query["page"],
-                          query["per_page"], db.session)
-    return {"items": [publication.public_view(r) for r in rows], "total": total, "page": query["page"],
+    rows, total = handle(PublicResults(**query))
+    return {"items": [views.public_view(r) for r in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}
-
 
 
 @api.get("/reports/<kind>/<key>")
 @require(*STAFF)
 def get_report(kind, key):
-    """`monthly/2026-11` (dispatch table, due by the 5th) or `quarterly/2026Q4` (due within 10 days), as JSON;
-    add `.xlsx` or `.pdf` to the period for the file (S11, S15)."""
+    """`monthly/2026-11` (dispatch table, due by the 5th) or `quarterly/2026Q4` (due by the 10th), as JSON; add
+    `.xlsx` or `.pdf` to the period for the file (S11, S15). The due days are configuration."""
     key, _, extension = key.partition(".")
-    report = _report(kind, key)
+    report = handle(Report(kind, key))
     if extension == "xlsx":
         return Response(reports.to_xlsx(report), mimetype=XLSX,
                         headers={"Content-Disposition": f"attachment; filename={kind}-{key}.xlsx"})
@@ -245,9 +190,3 @@ def get_report(kind, key):
     if extension:
         raise NotFound("只提供 JSON、.xlsx 和 .pdf 格式")
     return report
-
-
-def _report(kind: str, key: str) -> dict:
-    runtime = current_runtime()
-    return reports.build(db.session, reports.period(kind, key), runtime.clock.today_local(),
-                         runtime.deps["result_rules"].publication_working_days)

@@ -8,7 +8,7 @@ from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import main_text_with
 from tests.flow import WsgiHttp, login, ok
-from tests.unit.test_draw_rules import _ready
+from tests.support.draw import ready
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def _log_in(browser, live, username, next_path):
 def test_an_approver_chooses_a_replacement_in_the_queue(live, browser, shots, system):
     http = WsgiHttp(system.wsgi)
     clerk = login(http, "clerk01")
-    inspection = _ready(system)
+    inspection = ready(system)
     record = next(d for d in ok(http.call("GET", "/draw/api/v1/draws", clerk))["items"])
     leaving = record["selected"][0]
     request = ok(http.call("POST", f"/draw/api/v1/draws/{record['id']}/replacements", clerk,
@@ -43,7 +43,7 @@ def test_an_approver_chooses_a_replacement_in_the_queue(live, browser, shots, sy
 
 
 def test_the_public_verification_page_recomputes_the_draw(live, browser, shots, system):
-    _ready(system)
+    ready(system)
     browser.get(f"{live}/draw/public/draws")
     browser.find_element(By.LINK_TEXT, "查看并复算").click()
     text = main_text_with(browser, "验证通过")

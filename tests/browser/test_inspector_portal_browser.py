@@ -8,14 +8,14 @@ from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import main_text_with
 from tests.flow import WsgiHttp, login, ok
-from tests.unit.test_draw_rules import _ready
+from tests.support.letters import drawn_visit
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_inspector_logs_in_finds_the_inspection_and_downloads_its_letter(live, browser, shots, system):
     http = WsgiHttp(system.wsgi)
-    inspection = _ready(system)
+    inspection = drawn_visit(system)
     record = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]
     username = f"insp{int(record['selected'][0][-3:]):02d}"
     browser.get(f"{live}/letters/portal")
@@ -34,7 +34,7 @@ def test_an_inspector_logs_in_finds_the_inspection_and_downloads_its_letter(live
 
 def test_another_inspector_sees_nothing_of_it(live, browser, system):
     http = WsgiHttp(system.wsgi)
-    _ready(system)
+    drawn_visit(system)
     record = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]
     outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in record["selected"])
     browser.get(f"{live}/draw/login?next=/letters/portal")

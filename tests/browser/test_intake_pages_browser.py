@@ -7,7 +7,7 @@ from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import main_text_with
 from tests.flow import WsgiHttp, login, ok
-from tests.unit.test_intake_tasks import make_plan, task
+from tests.support.intake import make_plan, task
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.e2e
 def _outbox(system, service: str):
     runtime = system.runtime(service)
     outbox = runtime.models["Outbox"]
-    with runtime.app.app_context():
-        return runtime.db.session.query(outbox).order_by(outbox.seq).all()
+    with runtime.unit_of_work(read_only=True) as uow:
+        return uow.session.query(outbox).order_by(outbox.seq).all()
 
 
 @pytest.fixture
@@ -95,8 +95,8 @@ def test_the_audit_chains_are_intact_after_the_flow(system, visit):
     from shared.audit import verify_chain
     for name in ("intake", "draw", "letters", "results"):
         runtime = system.runtime(name)
-        with runtime.app.app_context():
-            ok, count, problem = verify_chain(runtime.db.session, runtime.models["AuditEntry"])
+        with runtime.unit_of_work(read_only=True) as uow:
+            ok, count, problem = verify_chain(uow.session, runtime.models["AuditEntry"])
         assert ok and count > 0, (name, problem)
 
 

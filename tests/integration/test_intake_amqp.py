@@ -17,6 +17,7 @@ from shared.relay import OutboxRelay
 from tests.conftest import wait_for
 from tests.e2e.test_flow_embedded import CHANNEL_MESSAGES, contract_validator
 from tests.flow import WsgiHttp, login, ok
+from tests.support.intake import audit_entries, count, outbox
 
 pytestmark = pytest.mark.integration
 
@@ -28,17 +29,17 @@ def _ctl(*args):
 @pytest.fixture
 def broker_users(amqp_url, system, reference):
     """One RabbitMQ user per department, registered as that department's broker identity."""
-    from services.intake.adapters.db import Department, db
+    from services.intake.adapters.db import Department
     vhost = amqp_url.rsplit("/", 1)[1]
     users = {}
-    with system.apps["intake"].app_context():
+    with system.runtime("intake").unit_of_work() as uow:  # test set-up: registering broker users has no API
         for code in ("SCJG", "STHJ", "YJGL"):
             name, password = f"{vhost}_{code.lower()}", uuid.uuid4().hex
             _ctl("add_user", name, password)
             _ctl("set_permissions", "-p", vhost, name, ".*", ".*", ".*")
-            db.session.get(Department, code).broker_user = name
+            uow.get(Department, code).broker_user = name
             users[code] = (name, password)
-        db.session.commit()
+        uow.commit()
     yield users
     for name, _ in users.values():
         _ctl("delete_user", name)
@@ -125,9 +126,7 @@ def test_three_departments_over_amqp_make_one_visit_and_each_is_answered(system,
     rejected = [d for key, d in answers["SCJG"] if key == "task.rejected.SCJG"]
     assert rejected[0]["external_id"] == "MQ-BAD" and "不属于本部门" in rejected[0]["fields"]["items"][0]
     ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", login(http, "clerk01")))
-    with intake_worker.app.app_context():
-        outbox = intake_worker.models["Outbox"]
-        ready = intake_worker.db.session.query(outbox).filter_by(routing_key="inspection.ready").all()
+    ready = outbox(intake_worker, "inspection.ready")
     assert len(ready) == 1 and len(json.loads(ready[0].body)["data"]["departments"]) == 3
 
 
@@ -148,13 +147,6 @@ def test_a_message_without_a_registered_sender_is_refused_and_audited(system, re
     connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
     channel = connection.channel()
     _submit(channel, "guest", {"plan_id": "x", "external_id": "ANON", "company": {}, "items": []})
-    audit = intake_worker.models["AuditEntry"]
-
-    def refused():
-        with intake_worker.app.app_context():
-            return intake_worker.db.session.query(audit).filter_by(action="task.refused").count()
-
-    wait_for(refused, message="refusal audited")
-    with intake_worker.app.app_context():
-        assert intake_worker.db.session.query(JointTask).count() == 0
+    wait_for(lambda: audit_entries(intake_worker, "task.refused"), message="refusal audited")
+    assert count(intake_worker, JointTask) == 0
     connection.close()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import threading
-import types
 from datetime import timedelta
 
 import pytest
 
 from shared.auth import Principal, issue_token
 from shared.config import load_settings
+from tests.support.intake import count, load_reference, read
 
 pytestmark = pytest.mark.integration
 
@@ -17,19 +17,16 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def intake_pg(pg_env, tmp_path):
     from services import registry
-    from services.demo import _seed_intake
-    from services.embedded import dispose
-    from services.intake.catalog import read_catalog
     env = {**pg_env, "JOINTINSPECT_VAR": str(tmp_path), "SECRET_KEY": "pg-secret"}
-    app = registry.build("intake", load_settings("intake", env))
-    tokens = _seed_intake(types.SimpleNamespace(apps={"intake": app}), read_catalog())
-    yield app, tokens
-    dispose(app)
+    runtime = registry.start("intake", load_settings("intake", env))
+    app = registry.create("intake", runtime)
+    tokens = load_reference(runtime)
+    yield app, runtime, tokens
+    runtime.dispose()
 
 
-def _plan(app) -> str:
-    from shared.web import runtime_of
-    today = runtime_of(app).clock.today_local()
+def _plan(app, runtime) -> str:
+    today = runtime.clock.today_local()
     clerk = issue_token("pg-secret", Principal("clerk", "clerk01", "STHJ"))
     response = app.test_client().post("/intake/api/v1/plans", headers={"Authorization": f"Bearer {clerk}"}, json={
         "number": f"〔{today.year}〕3号", "name": "并发测试", "lead_department": "SCJG", "partners": ["STHJ", "YJGL"],
@@ -41,8 +38,8 @@ def _plan(app) -> str:
 
 def test_concurrent_submissions_for_one_company_merge_into_one_visit(intake_pg):
     from shared.uscc import random_uscc
-    app, tokens = intake_pg
-    plan_id = _plan(app)
+    app, runtime, tokens = intake_pg
+    plan_id = _plan(app, runtime)
     items = {"SCJG": "SCJG-01", "STHJ": "STHJ-01", "YJGL": "YJGL-01"}
     companies = [random_uscc() for _ in range(8)]
     jobs = [(dept, uscc) for uscc in companies for dept in items]
@@ -63,18 +60,17 @@ def test_concurrent_submissions_for_one_company_merge_into_one_visit(intake_pg):
     for thread in threads:
         thread.join(60)
     assert [status for status, _ in answers] == [201] * len(jobs), answers
-    from services.intake.adapters.db import Inspection, JointTask, db
-    with app.app_context():
-        assert db.session.query(Inspection).count() == len(companies)
-        for uscc in companies:
-            visit = db.session.query(Inspection).filter_by(company_uscc=uscc).one()
-            assert db.session.query(JointTask).filter_by(inspection_id=visit.id).count() == 3
+    from services.intake.adapters.db import Inspection, JointTask
+    assert count(runtime, Inspection) == len(companies)
+    for uscc in companies:
+        visit = read(runtime, lambda s, uscc=uscc: s.query(Inspection).filter_by(company_uscc=uscc).one())
+        assert count(runtime, JointTask, inspection_id=visit.id) == 3
 
 
 def test_a_batch_of_1000_is_accepted_on_postgresql(intake_pg):
     from shared.uscc import random_uscc
-    app, tokens = intake_pg
-    plan_id = _plan(app)
+    app, runtime, tokens = intake_pg
+    plan_id = _plan(app, runtime)
     tasks = [{"plan_id": plan_id, "external_id": f"PG-{n}", "items": ["SCJG-02"],
               "company": {"uscc": random_uscc(), "name": f"批量{n}"}} for n in range(1000)]
     response = app.test_client().post("/intake/api/v1/joint-tasks/batch", json={"tasks": tasks},

@@ -11,21 +11,20 @@ from shared.config import load_settings
 pytestmark = pytest.mark.integration
 
 
-def _issue_concurrently(app, threads: int = 12, each: int = 5) -> list[int]:
-    from services.letters.adapters.db import db
+def _issue_concurrently(runtime, threads: int = 12, each: int = 5) -> list[int]:
     from services.letters.adapters.sequences import next_number
     numbers, barrier, errors = [], threading.Barrier(threads), []
 
     def issue():
-        with app.app_context():
-            barrier.wait()
-            for _ in range(each):
-                try:
-                    numbers.append(next_number(db.session, "青环西联函", 2026))
-                    db.session.commit()
-                except Exception as error:  # collect and fail the test below, with the cause
-                    db.session.rollback()
-                    errors.append(repr(error))
+        barrier.wait()
+        for _ in range(each):
+            try:
+                with runtime.unit_of_work() as uow:
+                    number = next_number(uow.session, "青环西联函", 2026)
+                    uow.commit()
+                numbers.append(number)
+            except Exception as error:  # collect and fail the test below, with the cause
+                errors.append(repr(error))
 
     workers = [threading.Thread(target=issue) for _ in range(threads)]
     for worker in workers:
@@ -36,26 +35,24 @@ def _issue_concurrently(app, threads: int = 12, each: int = 5) -> list[int]:
     return numbers
 
 
-def _app(env):
+def _runtime(env):
     from services import registry
-    return registry.build("letters", load_settings("letters", env))
+    return registry.start("letters", load_settings("letters", env))
 
 
 def test_concurrent_numbers_are_consecutive_on_postgresql(pg_env, tmp_path):
-    from services.embedded import dispose
-    app = _app({**pg_env, "JOINTINSPECT_VAR": str(tmp_path)})
+    runtime = _runtime({**pg_env, "JOINTINSPECT_VAR": str(tmp_path)})
     try:
-        numbers = _issue_concurrently(app)
+        numbers = _issue_concurrently(runtime)
     finally:
-        dispose(app)
+        runtime.dispose()
     assert sorted(numbers) == list(range(1, 61))
 
 
 def test_concurrent_numbers_are_consecutive_on_sqlite(tmp_path):
-    from services.embedded import dispose
-    app = _app({"JOINTINSPECT_VAR": str(tmp_path)})
+    runtime = _runtime({"JOINTINSPECT_VAR": str(tmp_path)})
     try:
-        numbers = _issue_concurrently(app)
+        numbers = _issue_concurrently(runtime)
     finally:
-        dispose(app)
+        runtime.dispose()
     assert sorted(numbers) == list(range(1, 61))

@@ -62,8 +62,8 @@ def running(part):
 
 
 def _count(runtime, model, **filters) -> int:
-    with runtime.app.app_context():
-        return runtime.db.session.query(model).filter_by(**filters).count()
+    with runtime.unit_of_work(read_only=True) as uow:
+        return uow.session.query(model).filter_by(**filters).count()
 
 
 def test_a_duplicate_delivery_has_no_second_effect(results_runtime, amqp_url):
@@ -85,11 +85,11 @@ def test_a_message_that_always_fails_ends_in_the_dead_letter_queue(results_runti
     """Design §3.4: after the delivery limit the broker moves it to `<queue>.dead`, nothing is lost."""
     attempts = []
 
-    def always_fails(event, uow):
+    def always_fails(event):
         attempts.append(event.id)
         raise RuntimeError("handler bug")
 
-    results_runtime.handlers["inspectors.assigned"] = always_fails
+    results_runtime.consumers["inspectors.assigned"] = always_fails
     consumer = Consumer(results_runtime, amqp_url, prefetch=10, delivery_limit=3)
     with running(consumer):
         event_id, body = _assigned_event("poison")
@@ -164,9 +164,7 @@ class FlakyBrokerProxy:
 
 
 def _add_outbox_rows(runtime, n: int) -> None:
-    from shared.uow import UnitOfWork
-    with runtime.app.app_context():
-        uow = UnitOfWork(runtime)
+    with runtime.unit_of_work() as uow:
         for i in range(n):
             uow.emit("result.published", {"n": i}, subject=f"s{i}", department="SCJG")
         uow.commit()
@@ -229,15 +227,15 @@ def test_a_consumer_reconnects_after_the_broker_went_away(results_runtime, amqp_
 def test_a_long_handler_does_not_starve_heartbeats(results_runtime, amqp_url):
     """Design §3.5 / §9: work runs in a worker thread, so a handler longer than two heartbeat intervals neither
     drops the connection nor causes a redelivery."""
-    from services.results.handlers import record_assignment
+    from services.results.consumers import inspectors_assigned
     calls = []
 
-    def slow(event, uow):
+    def slow(event):
         calls.append(event.id)
         threading.Event().wait(5)  # long work, e.g. rendering a batch of letters
-        record_assignment(event, uow)
+        return inspectors_assigned(event)
 
-    results_runtime.handlers["inspectors.assigned"] = slow
+    results_runtime.consumers["inspectors.assigned"] = slow
     consumer = Consumer(results_runtime, amqp_url + "?heartbeat=2", delivery_limit=3)
     with running(consumer):
         event_id, body = _assigned_event("slow")
@@ -251,16 +249,16 @@ def test_a_long_handler_does_not_starve_heartbeats(results_runtime, amqp_url):
 def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(results_runtime, amqp_url):
     """Design §3.4: visible to an operator, replayed by a command, processed exactly once."""
     from services.results.adapters.db import Assignment
-    from services.results.handlers import record_assignment
+    from services.results.consumers import inspectors_assigned
     from shared import dead_letters
     broken = {"on": True}
 
-    def sometimes_fails(event, uow):
+    def sometimes_fails(event):
         if broken["on"]:
             raise RuntimeError("downstream not ready")
-        record_assignment(event, uow)
+        return inspectors_assigned(event)
 
-    results_runtime.handlers["inspectors.assigned"] = sometimes_fails
+    results_runtime.consumers["inspectors.assigned"] = sometimes_fails
     consumer = Consumer(results_runtime, amqp_url, delivery_limit=2)
     with running(consumer):
         event_id, body = _assigned_event("replay-me")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import pytest
 
 from shared import events, topology
-from shared.uow import UnitOfWork
 
 pytestmark = pytest.mark.unit
 
 
 def _emit_assigned(system, inspection_id="insp-x") -> str:
     """Put one `inspectors.assigned` row in draw's outbox, as the draw handler would."""
-    runtime = system.runtime("draw")
-    with runtime.app.app_context():
-        uow = UnitOfWork(runtime)
+    with system.runtime("draw").unit_of_work() as uow:
         event_id = uow.emit("inspectors.assigned", assigned_payload(inspection_id), subject=inspection_id)
         uow.commit()
     return event_id
@@ -36,9 +33,13 @@ def assigned_payload(inspection_id: str) -> dict:
 
 
 def _rows(system, service, model_name, **filters):
+    """A service's messaging rows, or (for results) one of its own tables."""
     runtime = system.runtime(service)
-    with runtime.app.app_context():
-        return runtime.db.session.query(runtime.models[model_name]).filter_by(**filters).all()
+    if model_name not in runtime.models:
+        from tests.support.results import rows
+        return rows(runtime, model_name, **filters)
+    with runtime.unit_of_work(read_only=True) as uow:
+        return uow.session.query(runtime.models[model_name]).filter_by(**filters).all()
 
 
 def test_topic_matching_follows_amqp_rules():
@@ -51,25 +52,23 @@ def test_topic_matching_follows_amqp_rules():
 
 def test_a_redelivered_event_has_no_second_effect(system):
     """Design §3.3: delivering the same event id to the same queue twice changes nothing the second time."""
-    from services.results.adapters.db import Assignment
     _emit_assigned(system)
     system.bus.drain()
     results = system.runtime("results")
     row = _rows(system, "draw", "Outbox")[0]
     outcome = results.deliver("results.inspectors.assigned", events.parse(row.body))
     assert outcome.value == "duplicate"
-    with results.app.app_context():
-        assert results.db.session.query(Assignment).count() == 1
+    assert len(_rows(system, "results", "Assignment")) == 1
 
 
 def test_a_failing_handler_is_dead_lettered_after_the_limit_and_others_still_get_the_event(system):
     attempts = []
 
-    def always_fails(event, uow):
+    def always_fails(event):
         attempts.append(event.id)
         raise RuntimeError("handler bug")
 
-    system.runtime("results").handlers["inspectors.assigned"] = always_fails
+    system.runtime("results").consumers["inspectors.assigned"] = always_fails
     event_id = _emit_assigned(system)
     system.bus.drain()
     assert len(attempts) == 3  # DELIVERY_LIMIT=3 in the test settings
@@ -81,33 +80,30 @@ def test_a_failing_handler_is_dead_lettered_after_the_limit_and_others_still_get
 
 def test_a_failure_rolls_back_the_handlers_partial_writes(system):
     """Effects and the inbox row commit together: a handler that fails half-way leaves nothing behind."""
-    from services.results.adapters.db import Assignment
-    from services.results.handlers import record_assignment
+    from services.results.commands import RecordAssignment
+    from services.results.handlers.assignments import record_assignment
 
-    def fails_after_writing(event, uow):
-        record_assignment(event, uow)
+    def fails_after_writing(command, uow):
+        record_assignment(command, uow)
         uow.session.flush()
         raise RuntimeError("crash after the write")
 
-    system.runtime("results").handlers["inspectors.assigned"] = fails_after_writing
+    system.runtime("results").bus.handlers[RecordAssignment] = fails_after_writing
     _emit_assigned(system)
     system.bus.drain()
     assert _rows(system, "results", "Inbox") == []
-    with system.runtime("results").app.app_context():
-        assert system.runtime("results").db.session.query(Assignment).count() == 0
+    assert _rows(system, "results", "Assignment") == []
 
 
 def test_embedded_dead_letters_can_be_replayed(system):
-    from services.results.adapters.db import Assignment
-    from services.results.handlers import record_assignment
+    from services.results.consumers import inspectors_assigned
     from shared import dead_letters
     results = system.runtime("results")
-    results.handlers["inspectors.assigned"] = lambda event, uow: (_ for _ in ()).throw(RuntimeError("not yet"))
+    results.consumers["inspectors.assigned"] = lambda event: (_ for _ in ()).throw(RuntimeError("not yet"))
     _emit_assigned(system)
     system.bus.drain()
     assert len(dead_letters.pending_embedded(results)) == 1
-    results.handlers["inspectors.assigned"] = record_assignment
+    results.consumers["inspectors.assigned"] = inspectors_assigned
     assert dead_letters.replay_embedded(results) == 1
     assert dead_letters.pending_embedded(results) == []
-    with results.app.app_context():
-        assert results.db.session.query(Assignment).count() == 1
+    assert len(_rows(system, "results", "Assignment")) == 1

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from tests.flow import WsgiHttp, login, ok
+from tests.support.intake import count, outbox
 
 pytestmark = pytest.mark.unit
 
@@ -83,9 +84,8 @@ def test_malformed_json_is_refused_in_chinese(system, plan, reference):
 def test_nothing_is_stored_when_validation_fails(http, plan, reference, system):
     from services.intake.adapters.db import Inspection, JointTask
     http.call("POST", "/intake/api/v1/joint-tasks", _token(reference, "SCJG"), _task(plan, reference, items=["X"]))
-    with system.apps["intake"].app_context():
-        from services.intake.adapters.db import db
-        assert db.session.query(JointTask).count() == 0 and db.session.query(Inspection).count() == 0
+    runtime = system.runtime("intake")
+    assert count(runtime, JointTask) == 0 and count(runtime, Inspection) == 0
 
 
 def test_without_a_token_the_answer_is_401_in_chinese(http, plan, reference):
@@ -124,10 +124,7 @@ def test_dispatch_emits_each_visit_once(http, plan, reference, system):
     ok(http.call("POST", "/intake/api/v1/joint-tasks", _token(reference, "SCJG"), _task(plan, reference)))
     for _ in range(2):
         ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", _token(reference, "SCJG")))
-    runtime = system.runtime("intake")
-    with runtime.app.app_context():
-        rows = runtime.db.session.query(runtime.models["Outbox"]).filter_by(routing_key="inspection.ready").count()
-    assert rows == 1
+    assert len(outbox(system.runtime("intake"), "inspection.ready")) == 1
 
 
 def test_health_and_readiness_answer_under_each_prefix(http):

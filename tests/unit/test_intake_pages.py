@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.flow import WsgiHttp, login, ok
-from tests.unit.test_intake_tasks import make_plan, task
+from tests.support.intake import make_plan, task
 
 pytestmark = pytest.mark.unit
 

@@ -10,6 +10,8 @@ import pytest
 
 from shared.uscc import random_uscc
 from tests.flow import WsgiHttp, login, ok
+from tests.support import intake as support
+from tests.support.intake import make_plan, task
 
 pytestmark = pytest.mark.unit
 
@@ -29,14 +31,6 @@ def clerk(http, reference):
     return login(http, "clerk01")
 
 
-def make_plan(http, clerk, today, number=5, partners=("STHJ", "YJGL"), **changes):
-    body = {"number": f"〔{today.year}〕{number}号", "name": "测试计划", "lead_department": "SCJG",
-            "partners": list(partners), "period_start": today.isoformat(),
-            "period_end": (today + timedelta(days=30)).isoformat(), "intake_deadline": today.isoformat()}
-    body.update(changes)
-    return ok(http.call("POST", "/intake/api/v1/plans", clerk, body))
-
-
 @pytest.fixture
 def plan(http, clerk, today):
     return make_plan(http, clerk, today)
@@ -47,23 +41,13 @@ def token(reference):
     return {d["code"]: d["token"] for d in reference["departments"]}
 
 
-def task(plan, company, items=("SCJG-01",), external_id="T-1", **changes):
-    body = {"plan_id": plan["id"], "external_id": external_id, "company": company, "items": list(items)}
-    body.update(changes)
-    return body
-
-
 def outbox(system, service, prefix=""):
-    runtime = system.runtime(service)
-    with runtime.app.app_context():
-        rows = runtime.db.session.query(runtime.models["Outbox"]).order_by(runtime.models["Outbox"].seq).all()
-    return [r for r in rows if r.routing_key.startswith(prefix)]
+    return support.outbox(system.runtime(service), prefix)
 
 
 def count(system, model_name):
     from services.intake.adapters import db as intake_db
-    with system.apps["intake"].app_context():
-        return intake_db.db.session.query(getattr(intake_db, model_name)).count()
+    return support.count(system.runtime("intake"), getattr(intake_db, model_name))
 
 
 def test_three_departments_make_one_visit_one_event_items_grouped_by_department(http, plan, token, reference,
@@ -234,7 +218,7 @@ def test_withdrawing_the_last_task_withdraws_the_visit_and_dispatch_skips_it(htt
 
 
 def test_the_deadline_job_dispatches_plans_whose_intake_has_closed(http, clerk, token, reference, system, today):
-    from services.intake.app import dispatch_due
+    from services.intake.bootstrap import dispatch_due
     from shared.clock import FixedClock
     plan = make_plan(http, clerk, today, number=8)
     ok(http.call("POST", "/intake/api/v1/joint-tasks", token["SCJG"], task(plan, reference["companies"][0])))
@@ -259,9 +243,7 @@ def test_a_clerk_may_accept_a_failing_uscc_with_an_audited_reason(http, plan, to
     assert accepted["status"] == "accepted"
     again = http.call("POST", f"/intake/api/v1/rejections/{rejection['id']}/override", clerk, {"reason": "再来一次"})
     assert again[0] == 409
-    runtime = system.runtime("intake")
-    with runtime.app.app_context():
-        entry = runtime.db.session.query(runtime.models["AuditEntry"]).filter_by(action="task.accepted").one()
+    [entry] = support.audit_entries(system.runtime("intake"), "task.accepted")
     assert entry.actor == "clerk:clerk01" and "营业执照" in entry.reason
 
 

@@ -14,8 +14,8 @@ import pdfplumber
 import pytest
 
 from services.letters.adapters import pdf
-from services.letters.handlers import SET
-from tests.unit.test_letter_document import a_set
+from services.letters.domain.documents import SET
+from tests.support.letters import a_set
 
 pytestmark = pytest.mark.unit
 

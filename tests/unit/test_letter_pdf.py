@@ -15,37 +15,12 @@ import pytest
 
 from services.letters.adapters import fonts, pdf
 from shared.pdf import AssetRefused
+from tests.support.letters import a_letter
 
 pytestmark = pytest.mark.unit
 
 IN_NOTO = "䶮堃喆𠮷"
 IN_NO_FONT = ("\U0002a6a5", "\ue000")  # 𪚥, and a private-use code point
-
-
-def a_letter(**changes) -> dict:
-    letter = {
-        "number": "青环西联函〔2026〕1号", "issuer": "青岛市生态环境局西海岸新区分局", "issued_on": "2026-11-28",
-        "title": "关于开展联合双随机抽查的函", "recipients": ["青岛市黄岛区市场监督管理局"],
-        "plan": {"number": "〔2026〕3号", "name": "2026年第四季度部门联合双随机抽查计划"},
-        "company": {"name": "青岛某某化工有限公司", "uscc": "91370211MA3C1234X5", "address": "长江西路88号"},
-        "window": {"start": "2026-12-01", "end": "2026-12-05"},
-        "departments": [
-            {"code": "STHJ", "name": "青岛市生态环境局西海岸新区分局", "lead": True,
-             "items": [{"code": "STHJ-02", "name": "排污单位执行排污许可情况", "basis": "《排污许可管理条例》",
-                        "method": "现场"}]},
-            {"code": "SCJG", "name": "青岛市黄岛区市场监督管理局", "lead": False,
-             "items": [{"code": "SCJG-01", "name": "登记事项检查", "basis": "《市场主体登记管理条例》",
-                        "method": "书面"},
-                       {"code": "SCJG-02", "name": "企业公示信息检查", "basis": "《企业信息公示暂行条例》",
-                        "method": "书面"}]}],
-        "inspectors": [
-            {"name": "张三", "certificate_no": "37021100123", "department": "青岛市生态环境局西海岸新区分局"},
-            {"name": "王建国", "certificate_no": "37021100124", "department": "青岛市黄岛区市场监督管理局"}],
-        "contact": {"name": "李四", "phone": "0532-86888888"},
-        "verification": {"code": "ABCD-EFGH-JKLM", "url": "http://127.0.0.1:8000/letters/verify/ABCD-EFGH-JKLM"},
-    }
-    letter.update(changes)
-    return letter
 
 
 def poppler(tool: str, document: bytes, directory) -> str:
@@ -232,3 +207,28 @@ def test_a_batch_is_one_pdf_with_each_letter_on_its_own_pages(letter_pdf, tmp_pa
     assert page_count(batch, tmp_path) == 3 * page_count(letter_pdf, tmp_path)
     text = squeezed(poppler("pdftotext", batch, tmp_path))
     assert all(number in text for number in numbers)
+
+
+
+
+def test_the_renderer_reads_the_font_copies_from_the_configured_folder(tmp_path, monkeypatch):
+    """LETTER_FONT_DIR (settings.letter_font_dir) is where bootstrap's renderer looks for the GB2312 copies: with
+    an empty folder the letter is given no copies and no @font-face (it prints from the full system fonts).
+    Read from the fetcher, not the PDF: a process keeps every @font-face it ever loaded (one FontConfiguration)."""
+    from services.letters.queries import DocumentPdf, DocumentsOfInspection
+    from shared.auth import Principal
+    from tests.support.letters import issue, letters_runtime
+    fetchers = []
+    monkeypatch.setattr(pdf, "write_pdf", lambda html, fetcher: fetchers.append(fetcher) or b"%PDF-")
+    clerk = Principal("clerk", "clerk01")
+    for folder, expected in ((tmp_path / "no-fonts", set()), (fonts.DEFAULT_FONT_DIR, {f.file for f in fonts.FACES})):
+        runtime = letters_runtime(tmp_path / folder.name, real_renderer=True, LETTER_FONT_DIR=str(folder))
+        try:
+            runtime.bus.handle(issue())
+            letter = runtime.bus.handle(DocumentsOfInspection("insp-1", clerk))[0]
+            assert runtime.bus.handle(DocumentPdf(letter.id, clerk))[1] == b"%PDF-"
+        finally:
+            runtime.dispose()
+        assets = fetchers[-1].assets
+        assert {name.removeprefix("fonts/") for name in assets if name.startswith("fonts/")} == expected
+        assert bool(assets["fonts.css"][0]) == bool(expected)

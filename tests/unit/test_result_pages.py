@@ -73,3 +73,30 @@ def test_public_results_page_escapes_and_shows_the_outcome(system, http, visit):
     page = system.client().get("/results/public/results?company=测试").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "发现问题待后续处理" in page and "共 1 条" in page
+
+
+def test_the_form_submits_the_result_with_its_photo_in_one_go(system, http, visit):  # noqa: F811
+    """The page's own path (the browser test drives it in Chromium): files and result in one command (S8, S9)."""
+    import io
+
+    from tests.unit.test_results import png
+    client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
+    path = f"/results/inspections/{visit['id']}/form"
+    saved = client.post(path, data=_form(action="draft"), headers={"Origin": "http://localhost"})
+    assert "草稿已保存" in saved.get_data(as_text=True)
+    data = _form()
+    data["evidence-STHJ-01"] = (io.BytesIO(png(5)), "现场照片.png")
+    answer = client.post(path, data=data, headers={"Origin": "http://localhost"})
+    assert answer.status_code == 302
+    assert "检查结果已提交" in client.get(path).get_data(as_text=True)
+    [result] = ok(http.call("GET", f"/results/api/v1/inspections/{visit['id']}/results", visit["clerk"]))["items"]
+    assert len(result["items"][0]["evidence"]) == 1 and result["company_confirmation"]["name"] == "王经理"
+    assert len(rows(system, "Evidence")) == 1 and rows(system, "Draft") == []
+
+
+def test_my_visits_and_the_dashboard_say_where_each_visit_stands(system, http, visit):  # noqa: F811
+    client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
+    assert "待录入" in client.get("/results/my").get_data(as_text=True)
+    ok(submit(http, visit))
+    page = client.get("/results/my").get_data(as_text=True)
+    assert "已提交" in page and "查看" in page

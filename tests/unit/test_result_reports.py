@@ -60,8 +60,8 @@ def _result(result_id, key, round_, visit, outcomes, late):
 def fixture(system, reference):
     set_today(system, AS_OF)
     runtime = system.runtime("results")
-    with runtime.app.app_context():
-        s = runtime.db.session
+    with runtime.unit_of_work() as uow:
+        s = uow.session
         _visit(s, "A", "2026-11-02", "2026-11-04", "第一中队", ["STHJ", "SCJG"],
                ({"STHJ-01": "发现问题", "SCJG-01": "未发现问题"}, False), rectification=("2027-02-04", "completed"))
         _visit(s, "B", "2026-11-10", "2026-11-12", "第一中队", ["STHJ"], ({"STHJ-01": "未发现问题"}, False),
@@ -72,7 +72,7 @@ def fixture(system, reference):
         _visit(s, "E", "2026-10-05", "2026-10-09", "第一中队", ["STHJ"], ({"STHJ-01": "发现问题"}, False),
                rectification=("2026-12-01", "open"))  # overdue on 20 December
         _visit(s, "F", "2026-12-01", "2026-12-01", "第二中队", ["STHJ"])  # due 29 December: not late yet
-        s.commit()
+        uow.commit()
     http = WsgiHttp(system.wsgi)
     return {"http": http, "clerk": login(http, "clerk01")}
 

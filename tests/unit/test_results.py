@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 import pytest
 
 from services.results.adapters import db as results_db
-from shared.clock import SHANGHAI, FixedClock
 from tests.flow import CONFIRMED, WsgiHttp, login, ok, upload_file
-from tests.unit.test_draw_rules import _ready
+from tests.support import results as support
+from tests.support.results import at, ready_visit
 
 pytestmark = pytest.mark.unit
 
 VISIT = date(2026, 11, 30)  # a Monday: the 3-month deadline falls on 28 February 2027
-
-
-def at(day: date, hour: int = 10) -> FixedClock:
-    return FixedClock(datetime.combine(day, time(hour), SHANGHAI).astimezone(timezone.utc))
 
 
 def set_today(system, day: date) -> None:
@@ -36,11 +32,9 @@ def http(system):
 def visit(system, reference, http):
     """A visit today (30 Nov 2026) with its team drawn; returns the inspection id and two team tokens."""
     set_today(system, VISIT)
-    _ready(system, inspection_id="insp-res", start=VISIT, end=VISIT + timedelta(days=3))
-    runtime = system.runtime("results")
-    with runtime.app.app_context():
-        assignment = runtime.db.session.get(results_db.Assignment, "insp-res")
-        team = list(assignment.inspector_ids)
+    ready_visit(system, "insp-res", start=VISIT, end=VISIT + timedelta(days=3))
+    [assignment] = rows(system, "Assignment", inspection_id="insp-res")
+    team = list(assignment.inspector_ids)
     tokens = [login(http, f"insp{int(member[-3:]):02d}") for member in team]
     outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in team)
     return {"id": "insp-res", "team": team, "tokens": tokens, "outsider": login(http, outsider),
@@ -72,19 +66,12 @@ def submit(http, visit, token=None, items=None, category="未发现问题", conf
                       "company_confirmation": confirmation})
 
 
-def model(system, name: str):
-    """results' own models, or the shared messaging ones (Outbox, AuditEntry)."""
-    return getattr(results_db, name, None) or system.runtime("results").models[name]
-
-
 def rows(system, name: str, **filters) -> list:
-    runtime = system.runtime("results")
-    with runtime.app.app_context():
-        return runtime.db.session.query(model(system, name)).filter_by(**filters).all()
+    return support.rows(system.runtime("results"), name, **filters)
 
 
 def outbox(system, prefix: str) -> list[dict]:
-    return [json.loads(row.body)["data"] for row in rows(system, "Outbox") if row.routing_key.startswith(prefix)]
+    return support.outbox(system.runtime("results"), prefix)
 
 
 # --- evidence --------------------------------------------------------------------------------------------
@@ -173,19 +160,13 @@ def test_no_code_path_can_update_or_delete_a_submitted_result(system, http, visi
     """S8 below the API: the session refuses to flush a change to a result or its publication."""
     ok(submit(http, visit))
     runtime = system.runtime("results")
-    for change in (lambda r: setattr(r, "category", "注销"), lambda r: runtime.db.session.delete(r)):
-        with runtime.app.app_context():
-            result = runtime.db.session.query(results_db.Result).one()
-            change(result)
+    for model, change in ((results_db.Result, lambda r, session: setattr(r, "category", "注销")),
+                          (results_db.Result, lambda r, session: session.delete(r)),
+                          (results_db.Publication, lambda r, session: setattr(r, "category", "注销"))):
+        with runtime.unit_of_work() as uow:
+            change(uow.session.query(model).first(), uow.session)
             with pytest.raises(results_db.AppendOnlyViolation):
-                runtime.db.session.commit()
-            runtime.db.session.rollback()
-    with runtime.app.app_context():
-        publication = runtime.db.session.query(results_db.Publication).first()
-        publication.category = "注销"
-        with pytest.raises(results_db.AppendOnlyViolation):
-            runtime.db.session.commit()
-        runtime.db.session.rollback()
+                uow.commit()
     assert rows(system, "Result")[0].category == "未发现问题"
 
 

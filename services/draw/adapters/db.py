@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
 
 Base, messaging = service_database()
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})  # TEMPORARY (shared/legacy.py)
 
 
 class Inspector(Base):
@@ -44,8 +42,9 @@ class StatusPeriod(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Conflict(Base):
-    """N3: an interest between an inspector and a company (declared, or decided on a company's application)."""
+class DeclaredInterest(Base):
+    """N3: an interest between an inspector and a company (declared, or decided on a company's application).
+    The table keeps its first name (`inspector_conflict`): renaming it would buy nothing but a migration."""
     __tablename__ = "inspector_conflict"
     __table_args__ = (UniqueConstraint("inspector_id", "company_uscc", name="uq_conflict_inspector_company"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -96,11 +95,15 @@ class SeedCommitment(Base):
 
 
 class DrawRecord(Base):
-    """N4: an immutable snapshot — pool, parameters, seed, result, operator, time."""
+    """N4: an immutable snapshot — pool, parameters, seed, result, operator, time — and what it was for:
+    `subject_kind` 'inspection' (the team of a visit; `inspection_id` is set) or 'target_draw' (one stratum of a
+    target draw; `purpose` names the stratum)."""
     __tablename__ = "draw_record"
-    __table_args__ = (UniqueConstraint("inspection_id", "purpose", name="uq_draw_inspection_purpose"),)
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "purpose", name="uq_draw_subject_purpose"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(20))
+    subject_id: Mapped[str] = mapped_column(String(36), index=True)
+    inspection_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
     purpose: Mapped[str] = mapped_column(String(20))
     algorithm: Mapped[str] = mapped_column(String(20))
     sources: Mapped[list] = mapped_column(JSON)
@@ -226,3 +229,18 @@ class DrawBlocked(Base):
     reason: Mapped[str] = mapped_column(Text)
     inspection: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class _AppSession:
+    """TEMPORARY (until services/demo.py uses RegisterInspector/CreateAccount and `draw verify` the query
+    VerifyDraw): `db.session` inside `app.app_context()` of draw's app, as Flask-SQLAlchemy gave it."""
+
+    @property
+    def session(self):
+        from flask import current_app, g
+        if "draw_session" not in g:
+            g.draw_session = current_app.extensions["jointinspect"]._writing()
+        return g.draw_session
+
+
+db = _AppSession()

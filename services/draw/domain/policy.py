@@ -1,8 +1,10 @@
-"""Draw configuration (style §7: figures with legal weight are configuration with defaults)."""
+"""Draw configuration (style §7: figures with legal weight are configuration with defaults, read once in
+shared/config.py)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+
+from shared.config import Settings
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,8 @@ class DrawPolicy:
             raise ValueError("N2: a visit needs at least two inspectors")
 
     @classmethod
-    def from_env(cls, env=None) -> "DrawPolicy":
-        env = os.environ if env is None else env
-        return cls(department=env.get("DRAW_DEPARTMENT", cls.department),
-                   team_size=int(env.get("DRAW_TEAM_SIZE", cls.team_size)),
-                   algorithm=env.get("DRAW_ALGORITHM", cls.algorithm),
-                   jurisdiction=env.get("DRAW_JURISDICTION", cls.jurisdiction),
-                   max_load=int(env.get("DRAW_MAX_LOAD", cls.max_load)))
+    def from_settings(cls, settings: Settings) -> "DrawPolicy":
+        return cls(department=settings.draw_department, team_size=settings.draw_team_size,
+                   algorithm=settings.draw_algorithm, commitments_ahead=settings.draw_commitments_ahead,
+                   jurisdiction=settings.draw_jurisdiction, max_load=settings.draw_max_load,
+                   recusal_decision_days=settings.draw_recusal_decision_days)

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
 
 Base, messaging = service_database()
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})  # TEMPORARY (shared/legacy.py)
 
 
 class Department(Base):

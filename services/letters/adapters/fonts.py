@@ -9,6 +9,7 @@ GB2312 (堃 喆 珺 玥 赟 昇 …) still prints — from the full font — and
 
 Without the built copies letters are identical, only slower: nothing depends on them for correctness.
 Rebuilt automatically when the installed source font changes (the manifest records its size and mtime).
+The folder is `settings.letter_font_dir` (LETTER_FONT_DIR), passed in by whoever builds or reads the copies.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from shared.config import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 
-FONT_DIR = Path(os.environ.get("LETTER_FONT_DIR", PROJECT_ROOT / "var" / "fonts"))
+DEFAULT_FONT_DIR = PROJECT_ROOT / "var" / "fonts"  # Settings.letter_font_dir's default
 MANIFEST = "manifest.json"
 # Unicode blocks kept besides GB2312: general punctuation (— U+2014, … U+2026; Python's gb2312 codec maps A1AA
 # to U+2015), CJK symbols and punctuation (〔〕、。), fullwidth forms (，：；（）), Latin-1 (·, ×).
@@ -37,7 +38,7 @@ class Face:
     weight: int
     source_family: str   # the installed family it is cut from (fc-list)
     source_style: str
-    file: str            # under FONT_DIR
+    file: str            # under the font folder (settings.letter_font_dir)
 
     @property
     def url(self) -> str:
@@ -87,7 +88,7 @@ def _manifest(folder: Path) -> dict:
         return {}
 
 
-def build(folder: Path = FONT_DIR) -> list[str]:
+def build(folder: Path = DEFAULT_FONT_DIR) -> list[str]:
     """Cut every face whose copy is missing or whose source changed, in parallel; return the files written.
     About 30 s a Noto face the first time (fontTools on 65,000-glyph CFF fonts), nothing afterwards."""
     from concurrent.futures import ProcessPoolExecutor
@@ -130,7 +131,7 @@ def _cut(job: tuple[str, tuple[Path, int], Path]) -> None:
     partial.replace(folder / file)
 
 
-def built_faces(folder: Path = FONT_DIR) -> list[Face]:
+def built_faces(folder: Path = DEFAULT_FONT_DIR) -> list[Face]:
     """The faces whose copies exist and still match their installed source (a stale copy is left out: it
     could lack glyphs the new source has, and the full font behind it prints them anyway)."""
     manifest, faces = _manifest(folder), []

@@ -14,7 +14,7 @@ Why each piece is here (design §9, checked on this machine):
   (Debian `libharfbuzz-subset0`) of the GB2312 font copies (adapters/fonts.py) keeps a warm three-page letter
   near 0.13 s (0.25 s from the full Noto CJK files); the fontTools fallback takes 11–13 s.
 
-The letter dict (built by ``handlers.letter_content``; every string in it is user data and is glyph-checked):
+The letter dict (built by ``domain.documents.letter_content``; every string in it is user data and is glyph-checked):
 
     {"number": "青环西联函〔2026〕1号", "issuer": "青岛市生态环境局西海岸新区分局",
      "issued_on": "2026-11-28",                          # ISO date, printed as 2026年11月28日
@@ -36,6 +36,7 @@ import subprocess
 import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -45,6 +46,7 @@ from shared.config import PROJECT_ROOT
 from shared.numerals import chinese_number
 from shared.pdf import Assets, MemoryAssetFetcher, write_pdf
 
+from ..domain.documents import MissingGlyphError
 from . import fonts
 
 ASSETS = PROJECT_ROOT / "templates" / "letters"
@@ -63,32 +65,25 @@ FONT_FAMILIES = (
 )
 _IGNORED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Zs"}  # layout controls and spaces draw no glyph
 
-class MissingGlyphError(ValueError):
-    """A character no font of the letter has: it would print as an empty box (design §5: fail loudly)."""
-
-    def __init__(self, characters: list[str]):
-        self.characters = characters
-        listed = "、".join(f"{c}（U+{ord(c):04X}）" for c in characters)
-        super().__init__(f"字库中没有以下字符，无法排版：{listed}")
-
 
 class ProjectAssetFetcher(MemoryAssetFetcher):
     """The letter assets, the pre-subset fonts, and the `extra` assets of one render (an uploaded seal), all
     from memory (shared/pdf.py): nothing is read from disk while rendering."""
 
-    def __init__(self, extra: Assets | None = None, **kwargs):
-        super().__init__({**project_assets(), **(extra or {})}, **kwargs)
+    def __init__(self, extra: Assets | None = None, font_dir: Path = fonts.DEFAULT_FONT_DIR, **kwargs):
+        super().__init__({**project_assets(Path(font_dir)), **(extra or {})}, **kwargs)
 
 
-@functools.lru_cache(maxsize=1)
-def project_assets() -> Assets:
-    """Read once per process: templates/letters/*.{css,svg,png}, the built font copies and their @font-face
-    stylesheet (`fonts.css`, empty when the copies are not built — letters then use the system fonts)."""
+@functools.lru_cache(maxsize=4)
+def project_assets(font_dir: Path = fonts.DEFAULT_FONT_DIR) -> Assets:
+    """Read once per process (and font folder): templates/letters/*.{css,svg,png}, the font copies built in
+    `font_dir` (settings.letter_font_dir) and their @font-face stylesheet (`fonts.css`, empty when the copies are
+    not built — letters then use the system fonts)."""
     assets = {path.name: (path.read_bytes(), ASSET_TYPES[path.suffix])
               for path in ASSETS.iterdir() if path.is_file() and path.suffix in ASSET_TYPES}
-    faces = fonts.built_faces()
+    faces = fonts.built_faces(font_dir)
     for face in faces:
-        assets[f"fonts/{face.file}"] = ((fonts.FONT_DIR / face.file).read_bytes(), ASSET_TYPES[Path(face.file).suffix])
+        assets[f"fonts/{face.file}"] = ((font_dir / face.file).read_bytes(), ASSET_TYPES[Path(face.file).suffix])
     assets[FONT_FACES_CSS] = (fonts.font_face_css(faces).encode(), "text/css")
     return assets
 
@@ -175,11 +170,18 @@ def documents_html(documents: list[dict]) -> str:
     return _environment().get_template(DOCUMENTS_TEMPLATE).render(documents=_checked_views(documents))
 
 
-def render_documents(documents: list[dict], assets: Assets | None = None) -> bytes:
-    """Any mix of the set's documents (letter, notice, checklist, field record) as one PDF — the `render_documents`
-    dependency of the letters app; each document starts on a new page. `assets` are extra in-memory assets the
-    documents name (an uploaded seal: ``{"seal/<sha256>.png": (png, "image/png")}``)."""
-    return write_pdf(documents_html(documents), ProjectAssetFetcher(assets))
+def render_documents(documents: list[dict], assets: Assets | None = None,
+                     font_dir: Path = fonts.DEFAULT_FONT_DIR) -> bytes:
+    """Any mix of the set's documents (letter, notice, checklist, field record) as one PDF; each document starts
+    on a new page. `assets` are extra in-memory assets the documents name (an uploaded seal:
+    ``{"seal/<sha256>.png": (png, "image/png")}``). Raises MissingGlyphError before any layout work."""
+    return write_pdf(documents_html(documents), ProjectAssetFetcher(assets, font_dir=Path(font_dir)))
+
+
+def renderer(font_dir: Path) -> Callable[[list[dict], Assets | None], bytes]:
+    """The `render_documents` dependency bootstrap wires: `(documents, assets) -> PDF` with the fonts built in
+    `settings.letter_font_dir`. Handler tests inject a fake with the same signature."""
+    return functools.partial(render_documents, font_dir=Path(font_dir))
 
 
 def render_joint_letters(letters: list[dict]) -> bytes:

@@ -1,8 +1,9 @@
 """Who issues the joint inspection letter (configuration, S12: the eco side drafts it)."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+
+from shared.config import Settings
 
 
 @dataclass(frozen=True)
@@ -13,8 +14,6 @@ class Issuer:
     contact_phone: str = "0532-86988000"
 
     @classmethod
-    def from_env(cls, env=None) -> "Issuer":
-        env = os.environ if env is None else env
-        return cls(code=env.get("LETTERS_ISSUER_CODE", cls.code), name=env.get("LETTERS_ISSUER_NAME", cls.name),
-                   contact_name=env.get("LETTERS_CONTACT_NAME", cls.contact_name),
-                   contact_phone=env.get("LETTERS_CONTACT_PHONE", cls.contact_phone))
+    def from_settings(cls, settings: Settings) -> "Issuer":
+        return cls(code=settings.letters_issuer_code, name=settings.letters_issuer_name,
+                   contact_name=settings.letters_contact_name, contact_phone=settings.letters_contact_phone)

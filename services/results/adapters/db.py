@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -11,7 +10,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from shared.db import UTCDateTime, service_database
 
 Base, messaging = service_database()
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})  # TEMPORARY (shared/legacy.py)
 
 
 class Assignment(Base):

@@ -69,8 +69,5 @@ class ResultRules:
     rectification_months: int = RECTIFICATION_MONTHS
 
     @classmethod
-    def from_env(cls, env=None) -> "ResultRules":
-        import os
-        env = os.environ if env is None else env
-        return cls(int(env.get("RESULTS_PUBLICATION_WORKING_DAYS", PUBLICATION_WORKING_DAYS)),
-                   int(env.get("RESULTS_RECTIFICATION_MONTHS", RECTIFICATION_MONTHS)))
+    def from_settings(cls, settings) -> "ResultRules":
+        return cls(settings.results_publication_working_days, settings.results_rectification_months)

@@ -1,0 +1,61 @@
+"""The command line's shape: every subcommand, its arguments and the function that runs it."""
+from __future__ import annotations
+
+import argparse
+
+from shared.config import SERVICES
+
+from . import demo_commands, operator_commands, record_commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jointinspect", description="联合双随机协同监管平台")
+    sub = parser.add_subparsers(required=True, metavar="command")
+    up = sub.add_parser("up", help="run everything embedded with demo data")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=8000)
+    up.add_argument("--reset", action="store_true", help="delete var/ databases and seed the demo again")
+    up.set_defaults(func=demo_commands.up)
+    info = sub.add_parser("demo-info", help="print demo credentials")
+    info.add_argument("--json", action="store_true")
+    info.set_defaults(func=demo_commands.demo_info)
+    serve = sub.add_parser("serve", help="run one service's HTTP app")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--bind", default=None, help="host:port (default from PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=None, help="default from WEB_CONCURRENCY or 2")
+    serve.set_defaults(func=operator_commands.serve)
+    worker = sub.add_parser("worker", help="run one service's relay and consumers")
+    worker.add_argument("service", choices=SERVICES)
+    worker.set_defaults(func=operator_commands.worker)
+    migrate = sub.add_parser("migrate", help="upgrade databases")
+    migrate.add_argument("services", nargs="*", choices=SERVICES, default=list(SERVICES))
+    migrate.set_defaults(func=operator_commands.migrate)
+    _records(sub)
+    return parser
+
+
+def _records(sub) -> None:
+    draw = sub.add_parser("draw", help="draw records")
+    verify = draw.add_subparsers(required=True, metavar="action").add_parser("verify", help="re-verify a draw")
+    verify.add_argument("draw_id")
+    verify.set_defaults(func=record_commands.draw_verify)
+    catalog = sub.add_parser("catalog", help="the item catalog (intake)")
+    load = catalog.add_subparsers(required=True, metavar="action").add_parser(
+        "load", help="load departments and items from a YAML file (idempotent)")
+    load.add_argument("--file", default=None, help="default: services/intake/data/catalog.yaml")
+    load.add_argument("--reason", default="载入抽查事项清单")
+    load.set_defaults(func=record_commands.catalog_load)
+    dead = sub.add_parser("dead-letters", help="messages that kept failing")
+    dead_sub = dead.add_subparsers(required=True, metavar="action")
+    for action, func in (("list", operator_commands.dead_list), ("replay", operator_commands.dead_replay)):
+        command = dead_sub.add_parser(action, help=f"{action} a service's dead letters")
+        command.add_argument("service", choices=SERVICES)
+        command.set_defaults(func=func)
+    fonts = sub.add_parser("fonts", help="letter fonts")
+    fonts.add_subparsers(required=True, metavar="action").add_parser(
+        "build", help="pre-subset the letter fonts into var/fonts").set_defaults(func=operator_commands.fonts_build)
+    audit = sub.add_parser("audit", help="audit log")
+    chain = audit.add_subparsers(required=True, metavar="action").add_parser(
+        "verify", help="verify a service's audit hash chain")
+    chain.add_argument("service", choices=SERVICES)
+    chain.set_defaults(func=record_commands.audit_verify)

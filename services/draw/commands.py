@@ -1,0 +1,186 @@
+"""draw's write use cases as commands (imperative, frozen): what the API, the pages, the CLI, the demo, the
+periodic job and the event entrypoints ask draw to do. Each has exactly one handler (handlers/)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# --- draws (N2–N4, S6, S7) --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawInspectors:
+    """On `inspection.ready`: draw the visit's team (or park it as blocked / waiting for a matching)."""
+    inspection: dict = field(compare=False)
+
+
+@dataclass(frozen=True)
+class DrawTargets:
+    """S6: draw a plan's targets for one period, stratum by stratum, under the given quota rules."""
+    plan_id: str
+    period: str
+    library: str
+    rules: tuple  # of dicts as QuotaRule takes them
+    items: tuple[str, ...]
+    actor: str
+
+
+@dataclass(frozen=True)
+class MatchComprehensive:
+    """S7: a clerk matches the team of a comprehensive-enforcement visit directly (no lottery)."""
+    inspection_id: str
+    inspector_ids: tuple[str, ...]
+    reason: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class EnterPublicNumbers:
+    """Published numbers (e.g. a lottery result) that later draws add to their sources."""
+    numbers: tuple[int, ...]
+    source: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class EnsureCommitments:
+    """Top up the seed commitments so the coming draws have seeds whose hashes were public before any pool."""
+
+
+# --- replacements (S13) and recusal (N3) --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RequestReplacement:
+    draw_id: str
+    inspector_id: str
+    reason: str
+    text: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class DecideReplacement:
+    """An approver approves (choosing `replacement_inspector_id` from the eligible list) or rejects."""
+    replacement_id: str
+    approve: bool
+    text: str
+    actor: str
+    actor_role: str = "approver"
+    replacement_inspector_id: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclareInterest:
+    """N3: an inspector declares an interest in a company (or a clerk records it)."""
+    inspector_id: str
+    company_uscc: str
+    reason: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class ApplyForRecusal:
+    """A company's recusal application, recorded by the brigade office."""
+    company_uscc: str
+    company_name: str
+    inspector_id: str
+    inspection_id: str | None
+    reason: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class DecideRecusal:
+    application_id: str
+    approve: bool
+    reason: str
+    actor: str
+
+
+# --- the inspector library (S5) and accounts ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterInspector:
+    """A new officer in the library. `department_code`/`department_name` default to the drawing department."""
+    id: str
+    name: str
+    unit: str
+    certificate_no: str
+    certificate_expiry: date | None
+    actor: str
+    reason: str
+    certificate_issuer: str = ""
+    on_duty: bool = True
+    established: bool = True
+    jurisdiction: str = "370211"
+    expertise: tuple[str, ...] = ()
+    phone: str = ""
+    department_code: str | None = None
+    department_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeInspector:
+    inspector_id: str
+    changes: dict = field(compare=False)
+    actor: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class AddStatusPeriod:
+    inspector_id: str
+    kind: str
+    start: date
+    end: date
+    note: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class ImportInspectors:
+    """Excel import: the valid rows are written only when no row fails; otherwise nothing is written and the
+    answer is the preview (a dry run on purpose is the query `PreviewInspectorImport`)."""
+    data: bytes = field(repr=False)
+    reason: str = ""
+    actor: str = ""
+    department_name: str | None = None
+
+
+@dataclass(frozen=True)
+class CreateAccount:
+    """Someone who logs in. Give `password` (hashed here) or an already made werkzeug `password_hash`."""
+    username: str
+    role: str
+    display_name: str
+    password: str | None = field(default=None, repr=False)
+    password_hash: str | None = field(default=None, repr=False)
+    department_code: str | None = None
+    inspector_id: str | None = None
+    actor: str = "system:accounts"
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """S5: the quarter's inspector changes (`inspector_changes`, 2026Q4) or the headcount (`headcount`, 2027)."""
+    kind: str
+    period: str
+    actor: str
+
+
+# --- target libraries (S4) --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChangeLocalTargets:
+    rows: tuple = field(compare=False)
+    reason: str = ""
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class ImportProvinceLibrary:
+    """Replace a province-maintained library from its xlsx file, only when every row is valid (checking alone is
+    the query `CheckProvinceLibrary`)."""
+    library: str
+    data: bytes = field(repr=False)
+    filename: str = ""
+    actor: str = ""

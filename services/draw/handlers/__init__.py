@@ -1,0 +1,61 @@
+"""draw's handlers, one per command or query, routed by message type."""
+from __future__ import annotations
+
+from .. import commands as c
+from .. import queries as q
+from ..domain.verifiable import public_record, verify_record
+from . import (
+    accounts,
+    draw_reads,
+    filings,
+    inspector_draws,
+    library,
+    matching,
+    recusal,
+    replacements,
+    target_draws,
+    targets,
+)
+
+HANDLERS = {
+    c.DrawInspectors: inspector_draws.draw_inspectors,
+    c.EnsureCommitments: inspector_draws.ensure_commitments,
+    c.EnterPublicNumbers: inspector_draws.enter_public_numbers,
+    c.DrawTargets: target_draws.draw_targets,
+    c.MatchComprehensive: matching.match_comprehensive,
+    c.RequestReplacement: replacements.request_replacement,
+    c.DecideReplacement: replacements.decide_replacement,
+    c.DeclareInterest: recusal.declare_interest,
+    c.ApplyForRecusal: recusal.apply_for_recusal,
+    c.DecideRecusal: recusal.decide_recusal,
+    c.RegisterInspector: library.register_inspector,
+    c.ChangeInspector: library.change_inspector,
+    c.AddStatusPeriod: library.add_status_period,
+    c.ImportInspectors: library.import_inspectors,
+    c.CreateAccount: accounts.create_account,
+    c.FileReport: filings.file_report,
+    c.ChangeLocalTargets: targets.change_local_targets,
+    c.ImportProvinceLibrary: targets.import_province_library,
+    q.Login: accounts.login,
+    q.ListDraws: draw_reads.list_draws,
+    q.GetDraw: draw_reads.get_draw,
+    q.VerifyDraw: draw_reads.verify_draw,
+    q.ListSeedCommitments: draw_reads.list_seed_commitments,
+    q.ListBlocked: draw_reads.list_blocked,
+    q.ListInspectors: library.list_inspectors,
+    q.InspectorLibraryOverview: library.inspector_library_overview,
+    q.ExportInspectors: library.export_inspectors,
+    q.PreviewInspectorImport: library.preview_inspector_import,
+    q.ListRecusals: recusal.list_recusals,
+    q.QuarterChanges: filings.quarter_changes,
+    q.ListReplacements: replacements.list_replacements,
+    q.ReplacementCandidates: replacements.replacement_candidates,
+    q.ReplacementQueue: replacements.replacement_queue,
+    q.ListTargets: targets.list_targets,
+    q.CheckProvinceLibrary: targets.check_province_library,
+    q.GetTargetDraw: targets.get_target_draw,
+    q.ListMatchings: targets.list_matchings,
+}
+
+# TEMPORARY (until services/cli uses the query `VerifyDraw`): the names `draw verify` imported from here
+__all__ = ["HANDLERS", "public_record", "verify_record"]

@@ -1,0 +1,37 @@
+"""People log in against the accounts kept beside the personnel library; the answer is a principal every
+service accepts (a signed token, shared SECRET_KEY)."""
+from __future__ import annotations
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shared.auth import ROLES, Principal
+from shared.errors import Conflict, Invalid
+from shared.uow import UnitOfWork
+
+from ..adapters.db import Account
+from ..commands import CreateAccount
+from ..queries import Login
+
+
+def login(query: Login, uow: UnitOfWork) -> Principal | None:
+    account = uow.get(Account, query.username)
+    if account is None or not check_password_hash(account.password_hash, query.password):
+        return None
+    return Principal(role=account.role, subject=account.inspector_id or account.username,
+                     department=account.department_code, name=account.display_name)
+
+
+def create_account(command: CreateAccount, uow: UnitOfWork) -> Account:
+    if command.role not in ROLES or command.role == "department":
+        raise Invalid("角色不正确", fields={"role": ["应为 clerk、approver、inspector 或 admin"]})
+    if not (command.password or command.password_hash):
+        raise Invalid("缺少密码", fields={"password": ["请设置密码"]})
+    if uow.get(Account, command.username) is not None:
+        raise Conflict(f"用户名 {command.username} 已存在", fields={"username": ["已被使用"]})
+    account = Account(username=command.username, role=command.role, display_name=command.display_name,
+                      password_hash=command.password_hash or generate_password_hash(command.password),
+                      department_code=command.department_code, inspector_id=command.inspector_id)
+    uow.add(account)
+    uow.audit(command.actor, "account.created", f"account:{command.username}",
+              after={"role": command.role, "inspector": command.inspector_id})
+    return account

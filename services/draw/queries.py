@@ -1,0 +1,117 @@
+"""draw's reads as queries (read-only units of work): what the API, the pages, the CLI and the login form need.
+`viewer` is the caller's principal (or None for the public): N4 decides names by who asks and when."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.auth import Principal
+from shared.bus import Query
+
+
+@dataclass(frozen=True)
+class Login(Query):
+    """Check a password; answers the principal every service accepts, or None."""
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ListDraws(Query):
+    """Public draw records, newest first; answers (records as this viewer may see them, total)."""
+    page: int = 1
+    per_page: int = 50
+    viewer: Principal | None = None
+
+
+@dataclass(frozen=True)
+class GetDraw(Query):
+    """One public draw record (N4 names rule applied); NotFound if there is none."""
+    draw_id: str
+    viewer: Principal | None = None
+
+
+@dataclass(frozen=True)
+class VerifyDraw(Query):
+    """Recompute a stored draw from its public record alone; answers `DrawVerification`; NotFound if none."""
+    draw_id: str
+    viewer: Principal | None = None
+
+
+@dataclass(frozen=True)
+class ListSeedCommitments(Query):
+    limit: int = 200
+
+
+@dataclass(frozen=True)
+class ListBlocked(Query):
+    """Visits that cannot be drawn (too few eligible) or wait for a comprehensive-enforcement matching."""
+
+
+@dataclass(frozen=True)
+class ListInspectors(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class InspectorLibraryOverview(Query):
+    """The clerk's library page: inspectors (with certificate expiry flags), status periods, blocked visits."""
+
+
+@dataclass(frozen=True)
+class ExportInspectors(Query):
+    """The library as an xlsx file (bytes)."""
+
+
+@dataclass(frozen=True)
+class PreviewInspectorImport(Query):
+    """The dry run of an Excel import: what each row would do, failing rows with their problems; nothing written."""
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ListRecusals(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class QuarterChanges(Query):
+    """S5: the quarter's library changes (from the audit log) before filing; answers {period, due_on, changes}."""
+    period: str
+
+
+@dataclass(frozen=True)
+class ListReplacements(Query):
+    pass
+
+
+@dataclass(frozen=True)
+class ReplacementCandidates(Query):
+    """S13: the officers an approver may choose from, and who is excluded and why."""
+    replacement_id: str
+
+
+@dataclass(frozen=True)
+class ReplacementQueue(Query):
+    """The approver's page: each pending request with its inspector and candidates, and the latest decided."""
+
+
+@dataclass(frozen=True)
+class ListTargets(Query):
+    library: str
+    by_class: bool = False
+
+
+@dataclass(frozen=True)
+class CheckProvinceLibrary(Query):
+    """The dry run of a province library import: (valid rows, problems in Chinese)."""
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class GetTargetDraw(Query):
+    target_draw_id: str
+
+
+@dataclass(frozen=True)
+class ListMatchings(Query):
+    limit: int = 200

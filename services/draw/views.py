@@ -1,0 +1,118 @@
+"""draw's serialisers: pure functions object → dict for the API and the pages (never used for events: those
+are payloads.py)."""
+from __future__ import annotations
+
+from shared.clock import iso
+
+from .domain.library import snapshot
+from .domain.verifiable import public_record  # noqa: F401  (the public draw record is the protocol's own form)
+
+PURPOSE_LABELS = {"inspectors": "执法人员"}
+
+
+def inspector_view(inspector, private: bool) -> dict:
+    body = {"id": inspector.id, "name": inspector.name, "unit": inspector.unit,
+            "department": inspector.department_code, **snapshot(inspector)}
+    if not private:
+        body.pop("phone")
+    return body
+
+
+def period_view(period) -> dict:
+    return {"id": period.id, "inspector_id": period.inspector_id, "kind": period.kind, "start": str(period.start),
+            "end": str(period.end)}
+
+
+def interest_view(interest) -> dict:
+    return {"id": interest.id, "inspector_id": interest.inspector_id, "company_uscc": interest.company_uscc}
+
+
+def recusal_view(application) -> dict:
+    return {"id": application.id, "company_uscc": application.company_uscc,
+            "company_name": application.company_name, "inspector_id": application.inspector_id,
+            "inspection_id": application.inspection_id, "reason": application.reason,
+            "status": application.status, "due_on": str(application.due_on),
+            "decided_by": application.decided_by, "decision_reason": application.decision_reason}
+
+
+def public_numbers_view(row) -> dict:
+    return {"id": row.id, "numbers": row.numbers, "source": row.source, "entered_at": iso(row.entered_at)}
+
+
+def filing_view(filing) -> dict:
+    return {"kind": filing.kind, "period": filing.period, "due_on": str(filing.due_on),
+            "late": filing.content["late"], "filed_at": iso(filing.filed_at), "count": filing.content.get("count")}
+
+
+def replacement_view(replacement) -> dict:
+    return {"id": replacement.id, "inspection_id": replacement.inspection_id, "draw_id": replacement.draw_id,
+            "inspector_id": replacement.inspector_id, "reason": replacement.reason, "text": replacement.text,
+            "status": replacement.status, "requested_by": replacement.requested_by,
+            "requested_at": iso(replacement.requested_at), "decided_by": replacement.decided_by,
+            "replacement_inspector_id": replacement.replacement_id, "decision_text": replacement.decision_text}
+
+
+def decided_row(replacement) -> dict:
+    """The approver page's 'done' table: the outcome worded here, not in the template."""
+    return {"inspector_id": replacement.inspector_id, "reason": replacement.reason,
+            "outcome": "同意" if replacement.status == "approved" else "不同意",
+            "replacement_id": replacement.replacement_id or "", "decided_by": replacement.decided_by,
+            "decided_at": replacement.decided_at}
+
+
+def commitment_view(commitment) -> dict:
+    return {"id": commitment.id, "seed_hash": commitment.seed_hash, "committed_at": iso(commitment.committed_at),
+            "used_by": commitment.used_by, "seed": commitment.seed if commitment.used_by else None}
+
+
+def blocked_view(blocked) -> dict:
+    return {"inspection_id": blocked.inspection_id, "reason": blocked.reason, "since": iso(blocked.created_at)}
+
+
+def target_view(target) -> dict:
+    return {"uscc": target.uscc, "name": target.name, "address": target.address, "unit_class": target.unit_class,
+            "credit_class": target.credit_class, "active": target.active, "library": target.library}
+
+
+def target_row(target) -> dict:
+    """A row of the library page, its state in words."""
+    return {**target_view(target), "status": "在库" if target.active else "已移出"}
+
+
+def target_draw_view(target_draw) -> dict:
+    return {"id": target_draw.id, "plan_id": target_draw.plan_id, "period": target_draw.period,
+            "library": target_draw.library, "rules": target_draw.rules,
+            "on_duty_officers": target_draw.on_duty_officers, "strata": target_draw.strata,
+            "targets": target_draw.targets, "operator": target_draw.operator,
+            "created_at": iso(target_draw.created_at)}
+
+
+def matching_view(result) -> dict:
+    return {"inspection_id": result.inspection_id, "inspector_ids": result.inspector_ids, "reason": result.reason,
+            "matched_by": result.matched_by, "matched_at": iso(result.matched_at), "method": "直接匹配（非摇号）"}
+
+
+def draw_row(record: dict) -> dict:
+    """A row of the public draw list: what it was for, in words."""
+    return {"id": record["id"], "created_at": record["created_at"], "subject": subject_of(record)["id"],
+            "purpose": PURPOSE_LABELS.get(record["purpose"], record["purpose"]), "pool_size": len(record["pool"]),
+            "count": record["count"]}
+
+
+def subject_of(record: dict) -> dict:
+    """What the draw was for, as the verification page names it."""
+    if record.get("subject_kind") == "target_draw":
+        return {"label": "对象抽取编号", "id": record["subject_id"]}
+    return {"label": "检查编号", "id": record["inspection_id"]}
+
+
+def operator_label(record: dict) -> str:
+    return "系统自动抽取" if record["operator"].startswith("system:") else record["operator"]
+
+
+def inspector_row(inspector, expired: bool) -> dict:
+    """A row of the clerk's library page: flags in words, expiry decided by the handler."""
+    return {"id": inspector.id, "name": inspector.name, "unit": inspector.unit,
+            "certificate_no": inspector.certificate_no, "certificate_expiry": inspector.certificate_expiry,
+            "expired": expired, "established": "是" if inspector.established else "否",
+            "on_duty": "是" if inspector.on_duty else "否", "jurisdiction": inspector.jurisdiction}

@@ -1,0 +1,34 @@
+"""intake's handlers, one per command or query (style §3: no Flask, no pika; they never commit)."""
+from __future__ import annotations
+
+from .. import commands as c
+from .. import queries as q
+from . import catalog, corrections, messages, plans, reads, tasks
+
+HANDLERS = {
+    c.SubmitTask: tasks.submit_task,
+    c.SubmitBatch: tasks.submit_batch,
+    c.ReceiveTask: messages.receive_task,
+    c.WithdrawTask: corrections.withdraw_task,
+    c.OverrideUscc: corrections.override_uscc,
+    c.CreatePlan: plans.create_plan,
+    c.PublishPlan: plans.publish_plan,
+    c.DispatchPlan: plans.dispatch_plan,
+    c.DispatchDuePlans: plans.dispatch_due_plans,
+    c.LoadCatalog: catalog.load_catalog,
+    c.CreateItem: catalog.create_item,
+    c.ChangeItem: catalog.change_item,
+    c.RotateDepartmentToken: catalog.rotate_department_token,
+    q.TaskById: reads.task_by_id,
+    q.Rejections: reads.rejections,
+    q.Plans: reads.plans,
+    q.PlanById: reads.plan_by_id,
+    q.PlanVisits: reads.plan_visits,
+    q.InspectionDetail: reads.inspection_detail,
+    q.VisitCounts: reads.visit_counts,
+    q.CatalogItems: reads.catalog_items,
+    q.ItemByCode: reads.item_by_code,
+    q.ItemVersions: reads.item_versions,
+    q.Departments: reads.departments,
+    q.DepartmentByToken: reads.department_by_token,
+}

@@ -1,0 +1,19 @@
+"""letters' handlers: one per command and query, routed by message type (the bus's dict)."""
+from __future__ import annotations
+
+from .. import commands, queries
+from . import documents, issuing, seals
+
+HANDLERS = {
+    commands.IssueJointLetter: issuing.issue_joint_letter,
+    commands.ReissueAfterReplacement: issuing.reissue_after_replacement,
+    commands.RetryFailedIssue: issuing.retry_failed_issue,
+    commands.UploadSeal: seals.upload_seal,
+    queries.DocumentsOfInspection: documents.documents_of_inspection,
+    queries.DocumentPdf: documents.document_pdf,
+    queries.PortalDocuments: documents.portal_documents,
+    queries.BatchPdf: documents.batch_pdf,
+    queries.VerifyDocument: documents.verify_document,
+    queries.IssueFailures: documents.issue_failures,
+    queries.CurrentSeal: seals.current_seal,
+}

@@ -1,0 +1,50 @@
+"""letters' reads: everything the API, the portal and the public verification page show."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.auth import Principal
+from shared.bus import Query
+
+
+@dataclass(frozen=True)
+class DocumentsOfInspection(Query):
+    """Every version of a visit's set, in reading order; Forbidden if `principal` may not see them (N4)."""
+    inspection_id: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class DocumentPdf(Query):
+    """(document, PDF bytes) of one document; NotFound / Forbidden (N4)."""
+    document_id: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class PortalDocuments(Query):
+    """The current documents `principal` may see: an inspector their own team's, staff all."""
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class BatchPdf(Query):
+    """The chosen documents `principal` may see as one PDF, each starting on its own page; None if none."""
+    document_ids: tuple[str, ...]
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class VerifyDocument(Query):
+    """The document a verification code names (anyone may ask), or None: a forged code."""
+    code: str
+
+
+@dataclass(frozen=True)
+class IssueFailures(Query):
+    """Visits whose set could not be typeset, oldest first, with the reason."""
+
+
+@dataclass(frozen=True)
+class CurrentSeal(Query):
+    """The issuer's newest seal image, or None before any upload."""

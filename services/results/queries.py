@@ -1,0 +1,81 @@
+"""results' reads: what the API, the pages and the reports need, each answered on a read-only unit of work."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.bus import Query
+
+
+@dataclass(frozen=True)
+class VisitResults(Query):
+    """Every round of a visit, voided ones marked (S8); an inspector only for a visit of their team."""
+    inspection_id: str
+    inspector_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GetResult(Query):
+    result_id: str
+
+
+@dataclass(frozen=True)
+class GetDraft(Query):
+    inspection_id: str
+    inspector_id: str
+
+
+@dataclass(frozen=True)
+class GetEvidence(Query):
+    sha256: str
+    inspector_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CorrectionQueue(Query):
+    """The approver's queue, newest first, each application with the result it would correct."""
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class Rectifications(Query):
+    """Reminders (S14): by deadline; filters as the API offers them."""
+    status: str | None = None
+    department: str | None = None
+    overdue: bool = False
+    squadron: str | None = None
+    inspector_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicResults(Query):
+    """N8: the public feed, paged and filtered."""
+    company: str | None = None
+    department: str | None = None
+    plan: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class MyVisits(Query):
+    """The inspector's visits, newest first, and whether each still needs its result."""
+    inspector_id: str
+
+
+@dataclass(frozen=True)
+class ResultForm(Query):
+    """What the result form shows: the assignment, the round's result if submitted, else the draft."""
+    inspection_id: str
+    inspector_id: str
+
+
+@dataclass(frozen=True)
+class DeadlineDashboard(Query):
+    """Open rectifications by deadline and visits whose results are due or late (N7, S14)."""
+
+
+@dataclass(frozen=True)
+class Report(Query):
+    """S11, S15: `monthly` + `2026-11` or `quarterly` + `2026Q4`, as of today."""
+    kind: str
+    key: str

@@ -1,0 +1,99 @@
+"""Every serialiser of results: records in, plain dicts out (HTTP bodies and page rows). Status labels are decided
+here, not in templates. Event payloads are built in payloads.py, never from these."""
+from __future__ import annotations
+
+from shared.clock import iso
+
+from .adapters.db import Correction, Draft, Evidence, Publication, Result, ResultVoid
+from .adapters.records import RectificationRecord
+
+PUBLIC_ITEM_FIELDS = ("code", "name", "basis", "outcome", "method", "findings", "measures", "follow_up")
+VISIT_STATUS = {"submitted": ("已提交", "ok"), "not_started": ("未到检查时间", "muted"), "to_enter": ("待录入", "bad")}
+DECISIONS = {"approved": "同意", "rejected": "不同意"}
+
+
+def result_view(result: Result, void: ResultVoid | None) -> dict:
+    return {"id": result.id, "inspection_id": result.inspection_id, "round": result.round,
+            "status": "voided" if void else result.status, "category": result.category,
+            "visit_date": result.visit_date.isoformat(), "items": result.items,
+            "company_confirmation": result.company_confirmation, "submitted_by": result.submitted_by,
+            "submitted_at": iso(result.submitted_at),
+            "publication_due": result.publication_due.isoformat() if result.publication_due else None,
+            "published_late": result.published_late,
+            "void": {"correction_id": void.correction_id, "voided_by": void.voided_by,
+                     "voided_at": iso(void.voided_at)} if void else None}
+
+
+def draft_view(draft: Draft) -> dict:
+    return {"inspection_id": draft.inspection_id, "body": draft.body, "saved_at": iso(draft.saved_at)}
+
+
+def evidence_view(evidence: Evidence) -> dict:
+    return {"sha256": evidence.sha256, "content_type": evidence.content_type, "size": evidence.size,
+            "filename": evidence.filename, "url": f"/results/api/v1/evidence/{evidence.sha256}"}
+
+
+def correction_view(correction: Correction) -> dict:
+    return {"id": correction.id, "result_id": correction.result_id, "inspection_id": correction.inspection_id,
+            "reason": correction.reason, "application_scan": correction.application_sha256,
+            "requested_by": correction.requested_by, "requested_at": iso(correction.requested_at),
+            "status": correction.status, "decided_by": correction.decided_by,
+            "decided_at": iso(correction.decided_at) if correction.decided_at else None,
+            "decision_note": correction.decision_note}
+
+
+def rectification_view(record: RectificationRecord) -> dict:
+    r = record.rectification
+    return {
+        "squadron": record.squadron,
+        "id": r.id, "inspection_id": r.inspection_id, "result_id": r.result_id, "department": r.department,
+        "item_code": r.item_code, "item_name": r.item_name, "company": r.company, "problem": r.problem,
+        "deadline": r.deadline.isoformat(), "status": r.status, "overdue": record.overdue,
+        "completed_at": iso(r.completed_at) if r.completed_at else None,
+        "progress": [{"note": e.note, "delay_reason": e.delay_reason, "completed": e.completed,
+                      "evidence": e.evidence, "recorded_by": e.recorded_by, "recorded_at": iso(e.recorded_at)}
+                     for e in record.progress],
+    }
+
+
+def public_view(row: Publication) -> dict:
+    return {"company": {"name": row.company_name, "uscc": row.company_uscc},
+            "plan": {"id": row.plan_id, "name": row.plan_name},
+            "department": {"code": row.department, "name": row.department_name},
+            "visit_date": row.visit_date.isoformat(), "category": row.category,
+            "items": [{key: item.get(key) for key in PUBLIC_ITEM_FIELDS} for item in row.items],
+            "published_at": iso(row.published_at)}
+
+
+def my_visit_row(state) -> dict:
+    """A row of the inspector's list: what it says and whether the form may be opened yet."""
+    a = state.assignment
+    label, css = VISIT_STATUS[state.status]
+    return {"inspection_id": a.inspection_id, "company": a.inspection["company"]["name"],
+            "window": f"{a.inspection['window']['start']} 至 {a.inspection['window']['end']}",
+            "round": f"第{a.round}轮（重新检查）" if a.round > 1 else "首次",
+            "status": label, "status_class": css, "can_open": state.status != "not_started",
+            "link_text": "查看" if state.result else "录入结果"}
+
+
+def round_note(round_: int) -> str:
+    """What the form says of a re-inspection round (S8), nothing for the first."""
+    return f"第{round_}轮（更正后重新检查）" if round_ > 1 else ""
+
+
+def waiting_row(waiting) -> dict:
+    a = waiting.assignment
+    return {"company": a.inspection["company"]["name"],
+            "window": f"{a.inspection['window']['start']} 至 {a.inspection['window']['end']}",
+            "round": waiting.round, "due": waiting.due.isoformat(),
+            "status": "已逾期" if waiting.late else "待录入", "late": waiting.late}
+
+
+def dashboard_rectification_row(record: RectificationRecord) -> dict:
+    row = rectification_view(record)
+    latest = row["progress"][-1] if row["progress"] else None
+    return {**row, "latest": latest, "status_label": "已逾期" if record.overdue else "整改中"}
+
+
+def correction_row(correction: Correction, result: Result) -> dict:
+    return {"correction": correction, "result": result, "decision": DECISIONS.get(correction.status, "待审批")}
