@@ -1,9 +1,9 @@
 """Demo data for `jointinspect up` (embedded mode): departments, the item catalog, ~20 inspectors, ~50 companies
 with valid USCCs, one joint plan carried through every stage and one open plan to try.
 
-Reference data is loaded directly into each service's own database; the flow itself (tasks, dispatch, draw,
-letter, result) runs through the real HTTP API and the real event handlers, so the demo shows the system
-working rather than a picture of it."""
+Reference data goes in through each service's own commands (as `jointinspect catalog load` and an
+administrator would); the flow itself (tasks, dispatch, draw, letter, result) runs through the real HTTP API and
+the real event handlers, so the demo shows the system working rather than a picture of it."""
 from __future__ import annotations
 
 import json
@@ -19,6 +19,7 @@ from shared.uscc import random_uscc
 from .embedded import EmbeddedSystem
 
 DEMO_PASSWORD = "jointinspect"
+BUREAU = "青岛市生态环境局西海岸新区分局"
 SQUADRONS = ("第一中队", "第二中队", "第三中队", "第四中队")
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ("建国", "海燕", "志强", "丽娟", "晓东", "红梅", "立新", "文静", "国栋", "雪莲", "鹏飞", "秀英", "振华",
@@ -53,44 +54,33 @@ def seed_reference(system, today: date) -> dict:
 
 def _seed_intake(system, data: dict) -> dict[str, str]:
     """The catalog through its real loader; each department gets an API token (only the hash is stored)."""
-    from shared.web import runtime_of
-
-    from .intake import catalog
-    app = system.apps["intake"]
-    with app.app_context():
-        uow = runtime_of(app).unit_of_work()
-        catalog.load_catalog(uow, data, "system:demo")
-        tokens = {d["code"]: catalog.new_department_token(d["code"]) for d in data["departments"]}
-        for code, token in tokens.items():
-            catalog.rotate_token(uow, code, "system:demo", token)
-        uow.commit()
-    return tokens
+    from .intake.commands import LoadCatalog, RotateDepartmentToken
+    system.handle("intake", LoadCatalog(data, "system:demo"))
+    return {d["code"]: system.handle("intake", RotateDepartmentToken(d["code"], "system:demo"))
+            for d in data["departments"]}
 
 
 def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
-    from .draw.adapters.db import Account, Inspector, db
+    """Twenty officers of the sub-bureau (one certificate expired, one off duty, so the demo shows both
+    exclusions) with their logins, and the clerk, approver and administrator — all through draw's own commands."""
+    from .draw.commands import CreateAccount, RegisterInspector
     people = []
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one shared demo password: hash it once, not 23 times
-    with system.apps["draw"].app_context():
-        for n in range(20):
-            name = SURNAMES[n] + GIVEN[n]
-            expiry = today - timedelta(days=30) if n == 19 else today + timedelta(days=365 * 2 + n)
-            inspector = Inspector(id=f"INS-{n + 1:03d}", name=name, department_code="STHJ",
-                                  department_name="青岛市生态环境局西海岸新区分局", unit=SQUADRONS[n % 4],
-                                  certificate_no=f"3702110{rng.randrange(10**6, 10**7)}",
-                                  certificate_issuer="青岛市人民政府", certificate_expiry=expiry,
-                                  on_duty=n != 18, phone=f"1380532{n:04d}")
-            db.session.add(inspector)
-            username = f"insp{n + 1:02d}"
-            db.session.add(Account(username=username, password_hash=password_hash, role="inspector",
-                                   display_name=name, department_code="STHJ", inspector_id=inspector.id))
-            people.append({"id": inspector.id, "name": name, "username": username, "unit": inspector.unit})
-        staff = (("clerk01", "clerk", "综合科 刘敏"), ("approver01", "approver", "分管负责人 孙强"),
-                 ("admin", "admin", "系统管理员"))
-        for username, role, display in staff:
-            db.session.add(Account(username=username, password_hash=password_hash, role=role,
-                                   display_name=display, department_code="STHJ"))
-        db.session.commit()
+    for n in range(20):
+        name, inspector_id, username = SURNAMES[n] + GIVEN[n], f"INS-{n + 1:03d}", f"insp{n + 1:02d}"
+        expiry = today - timedelta(days=30) if n == 19 else today + timedelta(days=365 * 2 + n)
+        system.handle("draw", RegisterInspector(
+            id=inspector_id, name=name, unit=SQUADRONS[n % 4], certificate_no=f"3702110{rng.randrange(10**6, 10**7)}",
+            certificate_expiry=expiry, actor="system:demo", reason="示范数据", certificate_issuer="青岛市人民政府",
+            on_duty=n != 18, phone=f"1380532{n:04d}", department_code="STHJ", department_name=BUREAU))
+        system.handle("draw", CreateAccount(username, "inspector", name, password_hash=password_hash,
+                                            department_code="STHJ", inspector_id=inspector_id, actor="system:demo"))
+        people.append({"id": inspector_id, "name": name, "username": username, "unit": SQUADRONS[n % 4]})
+    staff = (("clerk01", "clerk", "综合科 刘敏"), ("approver01", "approver", "分管负责人 孙强"),
+             ("admin", "admin", "系统管理员"))
+    for username, role, display in staff:
+        system.handle("draw", CreateAccount(username, role, display, password_hash=password_hash,
+                                            department_code="STHJ", actor="system:demo"))
     return people
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 
 from flask import Flask
 
@@ -18,13 +17,7 @@ def bootstrap(name: str, settings: Settings | None = None, clock: Clock | None =
     return module.bootstrap(settings or load_settings(name), clock)
 
 
-def _converted(name: str) -> bool:
-    return importlib.util.find_spec(f"services.{name}.bootstrap") is not None
-
-
 def create(name: str, runtime: ServiceRuntime) -> Flask:
-    if getattr(runtime, "app", None) is not None:  # TEMPORARY: legacy service (shared/legacy.py)
-        return runtime.app
     module = importlib.import_module(f"services.{name}.app")
     return module.create_app(runtime)
 
@@ -45,13 +38,6 @@ def start(name: str, settings: Settings | None = None, clock: Clock | None = Non
     settings = settings or load_settings(name)
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     migrate(name, settings)
-    if not _converted(name):  # TEMPORARY: legacy service (shared/legacy.py)
-        from shared.web import runtime_of
-        legacy = importlib.import_module(f"services.{name}.app")
-        app = legacy.create_app(settings, clock=clock)
-        if hasattr(legacy, "prepare"):
-            legacy.prepare(app)
-        return runtime_of(app)
     runtime = bootstrap(name, settings, clock)
     prepare(name, runtime)
     return runtime

@@ -122,8 +122,8 @@ class RegisterInspector:
 class ChangeInspector:
     inspector_id: str
     changes: dict = field(compare=False)
-    actor: str = ""
-    reason: str = ""
+    actor: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,8 @@ class ImportInspectors:
     """Excel import: the valid rows are written only when no row fails; otherwise nothing is written and the
     answer is the preview (a dry run on purpose is the query `PreviewInspectorImport`)."""
     data: bytes = field(repr=False)
-    reason: str = ""
-    actor: str = ""
+    reason: str
+    actor: str
     department_name: str | None = None
 
 
@@ -172,8 +172,8 @@ class FileReport:
 @dataclass(frozen=True)
 class ChangeLocalTargets:
     rows: tuple = field(compare=False)
-    reason: str = ""
-    actor: str = ""
+    reason: str
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -182,5 +182,5 @@ class ImportProvinceLibrary:
     the query `CheckProvinceLibrary`)."""
     library: str
     data: bytes = field(repr=False)
-    filename: str = ""
-    actor: str = ""
+    filename: str
+    actor: str

@@ -1,11 +1,10 @@
 """draw's serialisers: pure functions object → dict for the API and the pages (never used for events: those
-are payloads.py)."""
+are payloads.py). The public draw record itself is the protocol's own form (domain.verifiable.public_record)."""
 from __future__ import annotations
 
 from shared.clock import iso
 
 from .domain.library import snapshot
-from .domain.verifiable import public_record  # noqa: F401  (the public draw record is the protocol's own form)
 
 PURPOSE_LABELS = {"inspectors": "执法人员"}
 

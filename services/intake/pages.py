@@ -7,7 +7,7 @@ from shared.pages import require_page
 from shared.web import handle
 
 from .queries import CatalogItems, Departments, Plans, PlanVisits, Rejections, VisitCounts
-from .views import STATUS, department_names, inspection_view
+from .views import STATUS, department_names, visit_card
 
 pages = Blueprint("intake_pages", __name__, url_prefix="/intake")
 
@@ -38,8 +38,8 @@ def clerk_plans():
 @require_page("clerk", "admin")
 def clerk_plan(plan_id):
     review = handle(PlanVisits(plan_id))
-    visits = [(visit.inspection, inspection_view(visit)) for visit in review.visits]
-    return render_template("intake/clerk_plan.html", plan=review.plan, visits=visits, withdrawn=review.withdrawn,
+    return render_template("intake/clerk_plan.html", plan=review.plan, visits=[visit_card(v) for v in review.visits],
+                           withdrawn=review.withdrawn,
                            departments=_departments(), status=STATUS)
 
 

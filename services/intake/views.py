@@ -57,6 +57,13 @@ def inspection_view(visit: Visit) -> dict:
     return {**payloads.inspection_ready(visit), "status": visit.inspection.status}
 
 
+def visit_card(visit: Visit) -> dict:
+    """A visit on the clerk's page: its body plus the labels decided here, not in the template."""
+    view = inspection_view(visit)
+    departments = [{**d, "role": "牵头" if d["lead"] else "配合"} for d in view["departments"]]
+    return {**view, "departments": departments, "status_label": STATUS[visit.inspection.status]}
+
+
 def item_view(item: Item) -> dict:
     return {"code": item.code, "department": item.department_code, "name": item.name, "target": item.target,
             "key_points": item.key_points, "method": item.method, "class": item.item_class, "basis": item.basis,

@@ -55,13 +55,14 @@ def _seed(cluster) -> dict:
     """Reference data goes straight into the services' own PostgreSQL databases, as an operator would load it."""
     from services import registry
     from services.demo import seed_reference
-    from services.embedded import dispose
-    apps = {name: registry.create(name, load_settings(name, cluster.env)) for name in ("intake", "draw")}
+    runtimes = {name: registry.start(name, load_settings(name, cluster.env)) for name in ("intake", "draw")}
     try:
-        return seed_reference(types.SimpleNamespace(apps=apps), today())
+        operator = types.SimpleNamespace(runtimes=runtimes,
+                                         handle=lambda name, message: runtimes[name].bus.handle(message))
+        return seed_reference(operator, today())
     finally:
-        for app in apps.values():
-            dispose(app)
+        for runtime in runtimes.values():
+            runtime.dispose()
 
 
 def _partner_queue(amqp_url: str, dept: str) -> tuple[pika.BlockingConnection, str]:

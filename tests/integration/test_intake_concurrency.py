@@ -79,10 +79,6 @@ def pg_system(embedded_env, pg_env):
     reference = seed_reference(system, system.runtime("intake").clock.today_local())
     yield system, reference
     system.close()
-    for runtime in system.runtimes.values():  # TEMPORARY: a service still on shared/legacy.py has its own engine
-        if getattr(runtime, "app", None) is not None:
-            with runtime.app.app_context():
-                runtime.db.engine.dispose()
 
 
 def test_forty_concurrent_submissions_on_postgresql_never_fail(pg_system):

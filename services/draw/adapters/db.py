@@ -229,18 +229,3 @@ class DrawBlocked(Base):
     reason: Mapped[str] = mapped_column(Text)
     inspection: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class _AppSession:
-    """TEMPORARY (until services/demo.py uses RegisterInspector/CreateAccount and `draw verify` the query
-    VerifyDraw): `db.session` inside `app.app_context()` of draw's app, as Flask-SQLAlchemy gave it."""
-
-    @property
-    def session(self):
-        from flask import current_app, g
-        if "draw_session" not in g:
-            g.draw_session = current_app.extensions["jointinspect"]._writing()
-        return g.draw_session
-
-
-db = _AppSession()

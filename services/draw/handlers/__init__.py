@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from .. import commands as c
 from .. import queries as q
-from ..domain.verifiable import public_record, verify_record
 from . import (
     accounts,
     draw_reads,
@@ -13,14 +12,15 @@ from . import (
     matching,
     recusal,
     replacements,
+    seeds,
     target_draws,
     targets,
 )
 
 HANDLERS = {
     c.DrawInspectors: inspector_draws.draw_inspectors,
-    c.EnsureCommitments: inspector_draws.ensure_commitments,
-    c.EnterPublicNumbers: inspector_draws.enter_public_numbers,
+    c.EnsureCommitments: seeds.ensure_commitments,
+    c.EnterPublicNumbers: seeds.enter_public_numbers,
     c.DrawTargets: target_draws.draw_targets,
     c.MatchComprehensive: matching.match_comprehensive,
     c.RequestReplacement: replacements.request_replacement,
@@ -57,5 +57,3 @@ HANDLERS = {
     q.ListMatchings: targets.list_matchings,
 }
 
-# TEMPORARY (until services/cli uses the query `VerifyDraw`): the names `draw verify` imported from here
-__all__ = ["HANDLERS", "public_record", "verify_record"]

@@ -1,4 +1,4 @@
-"""The verifiable inspector draw (N2–N4, design §4), its seed commitments and the public numbers beside them."""
+"""The verifiable inspector draw (N2–N4, design §4)."""
 from __future__ import annotations
 
 from sqlalchemy import delete, select
@@ -8,10 +8,10 @@ from shared.uow import UnitOfWork
 
 from .. import payloads
 from ..adapters import commitments
-from ..adapters.db import DrawBlocked, DrawRecord, PublicNumbers, TeamMember
+from ..adapters.db import DrawBlocked, DrawRecord, TeamMember
 from ..adapters.draws import record_draw
 from ..adapters.pool import eligible, visit_of
-from ..commands import DrawInspectors, EnsureCommitments, EnterPublicNumbers
+from ..commands import DrawInspectors
 from ..domain.policy import DrawPolicy
 from ..domain.rules import (
     PURPOSE_INSPECTORS,
@@ -71,20 +71,3 @@ def _block(uow: UnitOfWork, inspection: dict, reason: str) -> None:
         uow.add(DrawBlocked(inspection_id=inspection_id, reason=reason, inspection=inspection, created_at=uow.now))
     uow.audit(SYSTEM_OPERATOR, "draw.blocked", f"inspection:{inspection_id}", reason=reason)
     return None
-
-
-def ensure_commitments(command: EnsureCommitments, uow: UnitOfWork, policy: DrawPolicy) -> int:
-    """Seeds for the coming draws are committed (and their hashes public) before any pool; answers how many."""
-    return commitments.ensure_ahead(uow.session, uow.now, policy.commitments_ahead)
-
-
-def enter_public_numbers(command: EnterPublicNumbers, uow: UnitOfWork) -> PublicNumbers:
-    """Published numbers (e.g. a lottery result) that later draws add to their sources; their origin is named
-    so anyone can check them."""
-    row = PublicNumbers(numbers=list(command.numbers), source=command.source, entered_by=command.actor,
-                        entered_at=uow.now)
-    uow.add(row)
-    uow.session.flush()
-    uow.audit(command.actor, "public_numbers.entered", "public_numbers",
-              after={"numbers": list(command.numbers), "source": command.source})
-    return row

@@ -24,6 +24,7 @@ def upgrade() -> None:
     with op.batch_alter_table('draw_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subject_kind', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('subject_id', sa.String(length=36), nullable=True))
+        batch_op.alter_column('inspection_id', existing_type=sa.String(length=36), nullable=True)
     op.execute("UPDATE draw_record SET subject_kind = 'inspection', subject_id = inspection_id "
                "WHERE purpose = 'inspectors'")
     op.execute("UPDATE draw_record SET subject_kind = 'target_draw', subject_id = inspection_id, "
@@ -31,7 +32,6 @@ def upgrade() -> None:
     with op.batch_alter_table('draw_record', schema=None) as batch_op:
         batch_op.alter_column('subject_kind', existing_type=sa.String(length=20), nullable=False)
         batch_op.alter_column('subject_id', existing_type=sa.String(length=36), nullable=False)
-        batch_op.alter_column('inspection_id', existing_type=sa.String(length=36), nullable=True)
         batch_op.drop_constraint('uq_draw_inspection_purpose', type_='unique')
         batch_op.create_unique_constraint('uq_draw_subject_purpose', ['subject_kind', 'subject_id', 'purpose'])
         batch_op.create_index(batch_op.f('ix_draw_record_subject_id'), ['subject_id'], unique=False)

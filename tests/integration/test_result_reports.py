@@ -10,9 +10,9 @@ import pytest
 
 from services.results.adapters import db as results_db
 from tests.flow import WsgiHttp, login, ok
-from tests.unit.test_results import set_today
+from tests.integration.test_results import set_today
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 AS_OF = date(2026, 12, 20)
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)

@@ -13,7 +13,7 @@ from tests.flow import WsgiHttp, login, ok
 from tests.support import intake as support
 from tests.support.intake import make_plan, task
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from tests.flow import WsgiHttp, login, ok
 from tests.support.intake import make_plan, task
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from tests.flow import CONFIRMED, WsgiHttp, login, ok, upload_file
 from tests.support import results as support
 from tests.support.results import at, ready_visit
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 VISIT = date(2026, 11, 30)  # a Monday: the 3-month deadline falls on 28 February 2027
 

@@ -1,4 +1,5 @@
-"""intake's first slice: merging (N5), validation with Chinese field messages, idempotency, authorisation."""
+"""intake's first slice over HTTP on the embedded system: merging (N5), validation with Chinese field messages,
+idempotency, authorisation. The rules handler by handler: tests/unit/test_intake_handlers.py."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,7 +9,7 @@ import pytest
 from tests.flow import WsgiHttp, login, ok
 from tests.support.intake import count, outbox
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from tests.flow import ok
-from tests.unit.test_results import answers, http, rows, submit, upload, visit  # noqa: F401 — fixtures
+from tests.integration.test_results import answers, http, rows, submit, upload, visit  # noqa: F401 — fixtures
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 
 def _session(system, username):
@@ -79,7 +79,7 @@ def test_the_form_submits_the_result_with_its_photo_in_one_go(system, http, visi
     """The page's own path (the browser test drives it in Chromium): files and result in one command (S8, S9)."""
     import io
 
-    from tests.unit.test_results import png
+    from tests.integration.test_results import png
     client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
     path = f"/results/inspections/{visit['id']}/form"
     saved = client.post(path, data=_form(action="draft"), headers={"Origin": "http://localhost"})
