@@ -69,6 +69,13 @@ def system(embedded_env):
 
 
 @pytest.fixture
+def http(system):
+    """HTTP through the embedded system's combined WSGI app, every prefix exactly as a browser sees it."""
+    from tests.flow import WsgiHttp
+    return WsgiHttp(system.wsgi)
+
+
+@pytest.fixture
 def reference(system):
     """Departments, catalog, inspectors, companies — the demo's reference data, no flow."""
     from services.demo import seed_reference

@@ -9,7 +9,7 @@ from selenium.webdriver.support.ui import Select
 from tests.browser.conftest import main_text_with
 from tests.browser.test_draw_pages_browser import _log_in
 from tests.flow import ok
-from tests.integration.test_results import VISIT, http, png, visit  # noqa: F401 — fixtures
+from tests.integration.test_results import VISIT, png, visit  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.browser
 

@@ -7,15 +7,10 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 
 from tests.flow import CONFIRMED, THREE_DEPARTMENTS, WsgiHttp, assert_public_draw_record, run_joint_visit
+from tests.support.contract import CHANNEL_MESSAGES, contract_validator
+from tests.support.outbox import outbox_rows
 
 pytestmark = pytest.mark.e2e
-
-
-def _outbox(system, service: str):
-    runtime = system.runtime(service)
-    outbox = runtime.models["Outbox"]
-    with runtime.unit_of_work(read_only=True) as uow:
-        return uow.session.query(outbox).order_by(outbox.seq).all()
 
 
 @pytest.fixture
@@ -35,20 +30,20 @@ def visit(system, reference):
 def test_one_visit_flows_from_tasks_to_published_results(system, visit):
     """N5/S12: three departments' tasks become one visit, one draw, one letter, one result."""
     system.bus.drain()
-    ready = [row for row in _outbox(system, "intake") if row.routing_key == "inspection.ready"]
+    ready = [row for row in outbox_rows(system, "intake") if row.routing_key == "inspection.ready"]
     assert len(ready) == 1
     assert_public_draw_record(visit["draw"])
     assert visit["draw"]["count"] == 2
-    letters = [row.routing_key for row in _outbox(system, "letters")]
+    letters = [row.routing_key for row in outbox_rows(system, "letters")]
     assert sorted(letters) == sorted(f"letter.issued.{d}" for d in THREE_DEPARTMENTS)
     assert all(row.published_at is not None for s in ("intake", "draw", "letters", "results")
-               for row in _outbox(system, s)), "every outbox row was delivered in-process"
+               for row in outbox_rows(system, s)), "every outbox row was delivered in-process"
 
 
 def test_each_department_receives_exactly_its_own_items(system, visit):
     """N5 mutual recognition: result.published.<dept> carries that department's items and no other's."""
     system.bus.drain()
-    rows = [row for row in _outbox(system, "results") if row.routing_key.startswith("result.published.")]
+    rows = [row for row in outbox_rows(system, "results") if row.routing_key.startswith("result.published.")]
     assert sorted(row.routing_key for row in rows) == sorted(f"result.published.{d}" for d in THREE_DEPARTMENTS)
     for row in rows:
         event = JSONFormat().read(None, row.body)  # valid CloudEvents 1.0, parsed by the SDK
@@ -102,30 +97,10 @@ def test_the_audit_chains_are_intact_after_the_flow(system, visit):
 
 def test_outbox_bodies_are_structured_cloudevents(system, visit):
     for name in ("intake", "draw", "letters", "results"):
-        for row in _outbox(system, name):
+        for row in outbox_rows(system, name):
             body = json.loads(row.body)
             assert body["specversion"] == "1.0" and body["datacontenttype"] == "application/json"
             assert body["source"] == f"/jointinspect/{name}" and body["time"].endswith("Z") or "+00:00" in body["time"]
-
-
-CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
-                    "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
-                    "inspectors.assigned": "InspectorsAssigned", "targets.drawn": "TargetsDrawn",
-                    "letter.issued": "LetterIssued", "result.published": "ResultPublished",
-                    "rectification.updated": "RectificationUpdated"}
-
-
-def contract_validator(message: str):
-    import yaml
-    from jsonschema import Draft202012Validator, FormatChecker
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    from shared.config import PROJECT_ROOT
-    doc = yaml.safe_load((PROJECT_ROOT / "docs" / "asyncapi.yaml").read_text(encoding="utf-8"))
-    registry = Registry().with_resource("urn:asyncapi", Resource.from_contents(doc, default_specification=DRAFT202012))
-    return Draft202012Validator({"$ref": f"urn:asyncapi#/components/messages/{message}/payload"},
-                                registry=registry, format_checker=FormatChecker())
 
 
 def test_every_emitted_message_validates_against_the_asyncapi_contract(system, visit):
@@ -133,7 +108,7 @@ def test_every_emitted_message_validates_against_the_asyncapi_contract(system, v
     system.bus.drain()
     checked = 0
     for name in ("intake", "draw", "letters", "results"):
-        for row in _outbox(system, name):
+        for row in outbox_rows(system, name):
             channel = next(c for c in CHANNEL_MESSAGES if row.routing_key == c or row.routing_key.startswith(c + "."))
             errors = list(contract_validator(CHANNEL_MESSAGES[channel]).iter_errors(json.loads(row.body)))
             assert not errors, (row.routing_key, [e.message for e in errors])
@@ -142,7 +117,7 @@ def test_every_emitted_message_validates_against_the_asyncapi_contract(system, v
 
 
 def test_the_contract_rejects_a_message_missing_a_required_field(system, visit):
-    row = next(r for r in _outbox(system, "results") if r.routing_key.startswith("result.published."))
+    row = next(r for r in outbox_rows(system, "results") if r.routing_key.startswith("result.published."))
     body = json.loads(row.body)
     del body["data"]["items"]
     assert list(contract_validator("ResultPublished").iter_errors(body))

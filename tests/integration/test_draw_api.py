@@ -8,17 +8,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.flow import WsgiHttp, login, ok
+from tests.flow import login, ok
 from tests.support.contract import contract_validator
 from tests.support.draw import audit_count, draws, ready
 from tests.support.outbox import outbox_rows
 
-pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def http(system, reference):
-    return WsgiHttp(system.wsgi)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
 
 
 def letters_documents(system, **filters) -> list:

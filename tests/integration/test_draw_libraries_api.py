@@ -12,17 +12,12 @@ import pytest
 from werkzeug.test import Client
 
 from shared.uscc import random_uscc
-from tests.flow import WsgiHttp, login, ok
+from tests.flow import login, ok
 from tests.support.contract import contract_validator
 from tests.support.draw import draws, ready
 from tests.support.outbox import outbox_rows
 
-pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def http(system, reference):
-    return WsgiHttp(system.wsgi)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
 
 
 def local_library(http, clerk, key_units=8, general_units=30):

@@ -14,15 +14,10 @@ from werkzeug.test import Client
 
 from shared import rfc3797
 from shared.config import PROJECT_ROOT
-from tests.flow import WsgiHttp, login, ok
+from tests.flow import login, ok
 from tests.support.draw import draws, ready
 
-pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def http(system, reference):
-    return WsgiHttp(system.wsgi)
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
 
 
 def logged_in(system, username="clerk01") -> Client:

@@ -15,8 +15,8 @@ from shared import events, topology
 from shared.consumer import Consumer
 from shared.relay import OutboxRelay
 from tests.conftest import wait_for
-from tests.e2e.test_flow_embedded import CHANNEL_MESSAGES, contract_validator
 from tests.flow import WsgiHttp, login, ok
+from tests.support.contract import CHANNEL_MESSAGES, contract_validator
 from tests.support.intake import audit_entries, count, outbox
 
 pytestmark = pytest.mark.integration

@@ -6,15 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from tests.flow import WsgiHttp, login, ok
+from tests.flow import login, ok
 from tests.support.intake import count, outbox
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def http(system):
-    return WsgiHttp(system.wsgi)
 
 
 @pytest.fixture

@@ -9,16 +9,11 @@ from datetime import timedelta
 import pytest
 
 from shared.uscc import random_uscc
-from tests.flow import WsgiHttp, login, ok
+from tests.flow import login, ok
 from tests.support import intake as support
 from tests.support.intake import make_plan, task
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def http(system):
-    return WsgiHttp(system.wsgi)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def results_runtime(system):
 
 def _assigned_event(inspection_id: str = "insp-1") -> tuple[str, bytes]:
     from shared.clock import Clock
-    from tests.unit.test_embedded_bus import assigned_payload
+    from tests.support.events import assigned_payload
     return events.build("draw", "inspectors.assigned", assigned_payload(inspection_id), inspection_id, Clock().now())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.flow import ok
-from tests.integration.test_results import answers, http, rows, submit, upload, visit  # noqa: F401 — fixtures
+from tests.integration.test_results import answers, rows, submit, upload, visit  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.results.adapters import db as results_db
-from tests.flow import CONFIRMED, WsgiHttp, login, ok, upload_file
+from tests.flow import CONFIRMED, login, ok, upload_file
 from tests.support import results as support
 from tests.support.results import at, ready_visit
 
@@ -21,11 +21,6 @@ VISIT = date(2026, 11, 30)  # a Monday: the 3-month deadline falls on 28 Februar
 def set_today(system, day: date) -> None:
     for name in ("intake", "draw", "letters", "results"):
         system.runtime(name).clock = at(day)
-
-
-@pytest.fixture
-def http(system):
-    return WsgiHttp(system.wsgi)
 
 
 @pytest.fixture

@@ -72,3 +72,18 @@ def test_the_checker_finds_a_session_in_a_view(tmp_path):
     good.write_text('"""Never touches the session."""\nanswer = handle(GetTask("1"))\n', encoding="utf-8")
     assert FORBIDDEN_IN_VIEWS.search(code_only(bad))
     assert not FORBIDDEN_IN_VIEWS.search(code_only(good))
+
+
+def test_modules_stay_small():
+    """Style §5: a module over 250 lines has grown a second responsibility; split it."""
+    large = {str(p.relative_to(PROJECT_ROOT)): n for root in (SERVICES_DIR, PROJECT_ROOT / "shared")
+             for p in python_files(root) if (n := len(p.read_text(encoding="utf-8").splitlines())) > 250}
+    assert large == {}
+
+
+@pytest.mark.parametrize("service", ["intake", "draw", "letters", "results"])
+def test_every_service_has_the_same_rooms(service):
+    """One shape for four services: commands and queries in, a bus wired in bootstrap, serialisers in views."""
+    for room in ("bootstrap.py", "commands.py", "queries.py", "views.py", "payloads.py", "consumers.py", "app.py",
+                 "handlers/__init__.py", "domain/__init__.py", "adapters/db.py"):
+        assert (SERVICES_DIR / service / room).exists(), f"{service}/{room}"

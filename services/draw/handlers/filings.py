@@ -6,7 +6,7 @@ from datetime import datetime, time, timezone
 
 from sqlalchemy import select
 
-from shared.clock import SHANGHAI, iso
+from shared.clock import iso
 from shared.errors import Conflict, Invalid
 from shared.ids import new_id
 from shared.uow import UnitOfWork
@@ -26,8 +26,8 @@ def inspector_changes(uow: UnitOfWork, period: str) -> list[dict]:
     """Every change to the inspector library during the quarter, from the audit log (S1: nothing else to trust)."""
     audit_model = uow.models["AuditEntry"]
     start, end = quarter_bounds(period)
-    since = datetime.combine(start, time.min, SHANGHAI).astimezone(timezone.utc)
-    until = datetime.combine(end, time.max, SHANGHAI).astimezone(timezone.utc)
+    since = datetime.combine(start, time.min, uow.clock.tz).astimezone(timezone.utc)
+    until = datetime.combine(end, time.max, uow.clock.tz).astimezone(timezone.utc)
     rows = uow.session.execute(select(audit_model).where(audit_model.action.in_(CHANGE_ACTIONS),
                                                          audit_model.at >= since, audit_model.at <= until)
                                .order_by(audit_model.seq)).scalars()

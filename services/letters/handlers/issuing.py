@@ -1,7 +1,6 @@
 """Issue the joint inspection letter set for a drawn team and tell every department (S12, S13, N10)."""
 from __future__ import annotations
 
-from shared.clock import SHANGHAI
 from shared.config import Settings
 from shared.errors import found
 from shared.ids import new_id
@@ -80,7 +79,7 @@ def _issue(uow: UnitOfWork, order, version: int, settings: Settings, issuer: Iss
     """The whole set for one visit (S12): the numbered joint letter, and the notice, checklist and field record
     that share its number; every document has its own verification code."""
     session, inspection, inspectors = uow.session, order.inspection, list(order.inspectors)
-    local_now = uow.now.astimezone(SHANGHAI)
+    local_now = uow.clock.local(uow.now)
     seq = sequences.next_number(session, issuer.code, local_now.year)
     number = document_number(issuer.code, local_now.year, seq)
     seal = seals.current_seal(session, issuer.code)
