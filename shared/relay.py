@@ -10,7 +10,6 @@ from sqlalchemy import select, update
 
 from .amqp import RECOVERABLE, Backoff, close_quietly, connect
 from .clock import utc
-from .db import is_postgres
 from .events import CONTENT_TYPE
 from .runtime import ServiceRuntime
 from .topology import EXCHANGE, declare_exchanges
@@ -52,23 +51,32 @@ class OutboxRelay:
 
     def publish_batch(self, channel) -> int:
         """Publish one batch; rows confirmed before a failure are still marked, the rest wait for the retry.
-        On PostgreSQL rows are claimed FOR UPDATE SKIP LOCKED so several relays never take the same row."""
+        On PostgreSQL rows are claimed FOR UPDATE SKIP LOCKED so several relays never take the same row. On SQLite
+        the rows are read without the write lock and marked in a short transaction afterwards: a broker that is
+        slow to confirm must never hold up the service's own writers (a SQLite database has one writer at a time)."""
         outbox = self.runtime.models["Outbox"]
+        query = select(outbox).where(outbox.published_at.is_(None)).order_by(outbox.seq).limit(self.batch)
+        postgres = self.runtime.engine.dialect.name == "postgresql"
+        with self.runtime.unit_of_work(read_only=not postgres) as uow:
+            rows = uow.session.execute(query.with_for_update(skip_locked=True) if postgres else query).scalars().all()
+            if postgres:
+                return self._publish(channel, rows, uow)
+        if not rows:
+            return 0
         with self.runtime.unit_of_work() as uow:
-            session = uow.session
-            query = select(outbox).where(outbox.published_at.is_(None)).order_by(outbox.seq).limit(self.batch)
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
-            rows = session.execute(query).scalars().all()
-            confirmed: list[int] = []
-            try:
-                for row in rows:
-                    channel.basic_publish(EXCHANGE, row.routing_key, row.body, message_properties(row))
-                    confirmed.append(row.seq)
-            finally:
-                if confirmed:
-                    session.execute(update(outbox).where(outbox.seq.in_(confirmed))
+            return self._publish(channel, rows, uow)
+
+    def _publish(self, channel, rows, uow) -> int:
+        outbox = self.runtime.models["Outbox"]
+        confirmed: list[int] = []
+        try:
+            for row in rows:
+                channel.basic_publish(EXCHANGE, row.routing_key, row.body, message_properties(row))
+                confirmed.append(row.seq)
+        finally:
+            if confirmed:
+                uow.session.execute(update(outbox).where(outbox.seq.in_(confirmed))
                                     .values(published_at=self.runtime.clock.now()))
-                session.commit()
-            self.published += len(confirmed)
-            return len(confirmed)
+                uow.commit()
+        self.published += len(confirmed)
+        return len(confirmed)

@@ -19,6 +19,7 @@ from . import amqp
 from .auth import current_principal
 from .clock import local_display
 from .config import PROJECT_ROOT
+from .db import READ_ONLY
 from .errors import HTTP_MESSAGES, DomainError, error_response, flatten_fields
 from .runtime import ServiceRuntime
 
@@ -126,8 +127,8 @@ def health_blueprint(name: str) -> Blueprint:
 
 def _check_database(runtime: ServiceRuntime) -> str:
     try:
-        with runtime.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        with runtime.engine.execution_options(**{READ_ONLY: True}).connect() as connection:
+            connection.execute(text("SELECT 1"))  # a deferred BEGIN on SQLite: never queued behind a writer
         return "ok"
     except Exception as exc:  # any driver error means not ready
         log.warning("readyz: database check failed: %s", exc)

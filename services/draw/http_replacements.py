@@ -13,7 +13,7 @@ from .commands import DecideReplacement, RequestReplacement
 from .queries import ListReplacements, ReplacementCandidates
 from .schemas import ApprovalSchema, RejectionSchema, ReplacementRequestSchema
 
-api = Blueprint("draw_replacements", __name__, url_prefix="/draw/api/v1", description="人员更换（S13）")
+api = Blueprint("draw_replacements", __name__, url_prefix="/draw/api/v1", description="人员更换")
 
 
 @api.post("/draws/<draw_id>/replacements")

@@ -47,7 +47,7 @@ def exclusion_reason(candidate: Candidate, visit: Visit) -> str | None:
         if period.start <= visit.end and visit.start <= period.end:
             return f"{period.kind}（{period.start} 至 {period.end}）与检查时间重叠"
     if visit.company_uscc in candidate.conflicts:
-        return "与被检查单位存在利害关系，依法回避（N3）"
+        return "与被检查单位存在利害关系，依法回避"
     if candidate.load >= visit.max_load:
         return f"检查时间内已承担 {candidate.load} 项检查，达到上限"
     return None

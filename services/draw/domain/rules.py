@@ -13,7 +13,7 @@ REPLACEMENT_REASONS = ("岗位调整", "工作冲突", "健康状况", "执法�
 
 # S2/S7: comprehensive enforcement matches inspectors directly; the visit waits with this reason until then
 COMPREHENSIVE_MODULE = "综合执法"
-WAITING_FOR_MATCHING = "综合执法模块：执法人员由支队直接匹配，待综合科匹配（S2、S7）"
+WAITING_FOR_MATCHING = "综合执法模块：执法人员由支队直接匹配，待综合科匹配"
 
 PURPOSE_INSPECTORS = "inspectors"
 SUBJECT_INSPECTION = "inspection"

@@ -31,7 +31,7 @@ def draw_inspectors(command: DrawInspectors, uow: UnitOfWork, policy: DrawPolicy
     inspection_id = inspection["inspection_id"]
     if existing_draw(uow.session, inspection_id) is not None:
         uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{inspection_id}",
-                  reason="该检查已完成人员抽取，不得重复抽取（N4）")
+                  reason="该检查已完成人员抽取，不得重复抽取")
         return None
     if is_comprehensive(inspection):
         return _block(uow, inspection, WAITING_FOR_MATCHING)  # S7: matched by a clerk, not drawn

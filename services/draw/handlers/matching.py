@@ -29,7 +29,7 @@ def match_comprehensive(command: MatchComprehensive, uow: UnitOfWork, policy: Dr
     wrong = {i: next((e["reason"] for e in excluded if e["id"] == i), "不是本单位执法人员")
              for i in chosen if i not in pool}
     if wrong or len(set(chosen)) < policy.team_size:
-        messages = [f"{i}：{why}" for i, why in wrong.items()] or [f"至少应匹配 {policy.team_size} 名执法人员（N2）"]
+        messages = [f"{i}：{why}" for i, why in wrong.items()] or [f"至少应匹配 {policy.team_size} 名执法人员"]
         raise Invalid("匹配的执法人员不符合条件", fields={"inspector_ids": messages})
     matching = Matching(inspection_id=inspection_id, inspector_ids=chosen, reason=command.reason,
                         matched_by=command.actor, matched_at=uow.now, inspection=inspection)

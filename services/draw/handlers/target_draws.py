@@ -24,8 +24,8 @@ def draw_targets(command: DrawTargets, uow: UnitOfWork, policy: DrawPolicy) -> T
     if uow.session.execute(select(TargetDraw).where(TargetDraw.plan_id == plan_id,
                                                     TargetDraw.period == command.period)).scalar() is not None:
         uow.refuse(lambda u: u.audit(actor, "target_draw.refused", f"plan:{plan_id}",
-                                     reason="该计划本期已抽取检查对象（S6）"))
-        raise Conflict("该计划本期已抽取检查对象，不得重复抽取（S6、N4）", code="already_drawn")
+                                     reason="该计划本期已抽取检查对象"))
+        raise Conflict("该计划本期已抽取检查对象，不得重复抽取", code="already_drawn")
     rules = [dict(rule) for rule in command.rules]
     officers = on_duty_officers(uow.session, policy, int(command.period[:4]))
     target_draw = TargetDraw(id=new_id(), plan_id=plan_id, period=command.period, library=command.library,

@@ -22,7 +22,7 @@ def withdraw_task(cmd: WithdrawTask, uow: UnitOfWork) -> JointTask:
     if task.status == "withdrawn":
         return task
     if uow.get(Plan, task.plan_id).status == "dispatched":
-        raise Conflict("计划已派发，检查事项已固定，任务不能撤回（S6）", code="plan_closed")
+        raise Conflict("计划已派发，检查事项已固定，任务不能撤回", code="plan_closed")
     task.status, task.withdrawn_at, task.withdrawal_reason = "withdrawn", uow.now, cmd.reason
     uow.session.flush()
     remaining = uow.session.execute(select(func.count()).select_from(JointTask).where(

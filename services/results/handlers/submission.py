@@ -16,7 +16,7 @@ from . import evidence, publication, rectifications
 
 
 def already_submitted() -> Conflict:
-    return Conflict("检查结果已提交，不得修改；如确有错误，请提交更正申请（S8）", code="result_final")
+    return Conflict("检查结果已提交，不得修改；如确有错误，请提交更正申请", code="result_final")
 
 
 def save_draft(cmd: SaveDraft, uow: UnitOfWork) -> Draft:
