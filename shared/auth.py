@@ -15,7 +15,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .errors import Forbidden, Unauthorized
 
-ROLES = ("admin", "clerk", "inspector", "approver", "department")
+# detachment: the 支队, which runs target draws and comprehensive-enforcement matching, receives the S4/S5 filings
+# and completes correction decisions (S6, S7, S8)
+ROLES = ("admin", "clerk", "inspector", "approver", "department", "detachment")
 SIGNED_PREFIX = "ji1."
 TOKEN_MAX_AGE = 30 * 24 * 3600
 _SALT = "jointinspect-principal"
