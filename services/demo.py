@@ -45,11 +45,14 @@ def seed_reference(system, today: date) -> dict:
     catalog = read_catalog()
     tokens = _seed_intake(system, catalog)
     inspectors = _seed_draw(system, rng, today)
+    partners = _seed_partner_officers(system, catalog, today)
     return {"departments": [{"code": d["code"], "name": d["name"], "token": tokens[d["code"]]}
                             for d in catalog["departments"]],
             "clerk": {"username": "clerk01", "password": DEMO_PASSWORD},
             "approver": {"username": "approver01", "password": DEMO_PASSWORD},
-            "inspectors": inspectors, "companies": [_company(rng, i) for i in range(50)]}
+            "detachment": {"username": "zhidui01", "password": DEMO_PASSWORD},
+            "inspectors": inspectors, "partner_inspectors": partners,
+            "companies": [_company(rng, i) for i in range(50)]}
 
 
 def _seed_intake(system, data: dict) -> dict[str, str]:
@@ -81,6 +84,32 @@ def _seed_draw(system, rng: random.Random, today: date) -> list[dict]:
     for username, role, display in staff:
         system.handle("draw", CreateAccount(username, role, display, password_hash=password_hash,
                                             department_code="STHJ", actor="system:demo"))
+    return people
+
+
+PARTNER_OFFICERS = {"SCJG": ("于海波", "曲晓燕", "宋立军", "姜文华"), "YJGL": ("孔德胜", "邵春燕", "牟国庆", "綦建华")}
+
+
+def _seed_partner_officers(system, catalog: dict, today: date) -> list[dict]:
+    """N2 (issue #11): the partner departments bring their own certified officers, drawn from their own part of the
+    library; each has a login to record that department's items. Also the detachment's (支队) account."""
+    from .draw.commands import CreateAccount, RegisterInspector
+    rng, names = random.Random(20201015), {d["code"]: d["name"] for d in catalog["departments"]}
+    password_hash = generate_password_hash(DEMO_PASSWORD)
+    people = []
+    for code, officers in PARTNER_OFFICERS.items():
+        for n, name in enumerate(officers, start=1):
+            inspector_id, username = f"{code}-{n:03d}", f"{code.lower()}{n:02d}"
+            system.handle("draw", RegisterInspector(
+                id=inspector_id, name=name, unit="执法科", certificate_no=f"3702112{rng.randrange(10**6, 10**7)}",
+                certificate_expiry=today + timedelta(days=900 + n), actor="system:demo", reason="示范数据",
+                certificate_issuer="青岛市人民政府", phone=f"1390532{n:04d}", department_code=code,
+                department_name=names[code]))
+            system.handle("draw", CreateAccount(username, "inspector", name, password_hash=password_hash,
+                                                department_code=code, inspector_id=inspector_id, actor="system:demo"))
+            people.append({"id": inspector_id, "name": name, "username": username, "department": code})
+    system.handle("draw", CreateAccount("zhidui01", "detachment", "支队 法制科 綦明", password_hash=password_hash,
+                                        department_code="STHJ", actor="system:demo"))
     return people
 
 

@@ -47,7 +47,11 @@ def inspection_ready(visit: Visit) -> dict:
 
 def _department_part(visit: Visit, code: str, item_codes: list[str]) -> dict:
     mine = [t for t in visit.tasks if t.department_code == code]
+    department = (visit.departments or {}).get(code)
+    issuer = {"name": (department and department.issuer_name) or visit.department_names[code],
+              "code": (department and department.issuer_code) or ""}
     return {"code": code, "name": visit.department_names[code], "lead": code == visit.plan.lead_department,
+            "issuer": issuer, "staffing": (department and department.staffing) or "library",
             "task_ids": [t.id for t in mine],
             "upstream_draw_refs": sorted({t.upstream_draw_ref for t in mine if t.upstream_draw_ref}),
             "items": [_item(visit.items[c]) for c in item_codes]}

@@ -240,3 +240,31 @@ def test_a_visit_opened_meanwhile_is_joined_after_a_real_savepoint_rollback(inta
 class _NoRow:
     def scalar(self):
         return None
+
+
+def test_each_department_of_a_visit_carries_its_letter_issuer_and_staffing(intake, plan):
+    """S12/N2 (issue #11): the visit tells draw how each department staffs it and letters who issues when it leads."""
+    from services.intake.commands import DispatchPlan
+    intake.bus.handle(submission(plan))
+    intake.bus.handle(submission(plan, "STHJ", ("STHJ-01",), "T-2"))
+    intake.bus.handle(DispatchPlan(plan.id, "clerk:clerk01", None))
+    [ready] = outbox(intake, "inspection.ready")
+    parts = {d["code"]: d for d in json.loads(ready.body)["data"]["departments"]}
+    assert parts["SCJG"]["issuer"] == {"name": "青岛市黄岛区市场监督管理局", "code": "黄市监联函"}
+    assert parts["STHJ"]["issuer"] == {"name": "青岛市生态环境局西海岸新区分局", "code": "青环西联函"}
+    assert {d["staffing"] for d in parts.values()} == {"library"}
+
+
+def test_a_changed_staffing_in_the_catalog_is_applied_and_audited(intake):
+    from services.intake.adapters.db import Department
+    from services.intake.catalog import read_catalog
+    from services.intake.commands import LoadCatalog
+    data = read_catalog()
+    next(d for d in data["departments"] if d["code"] == "YJGL")["staffing"] = "named"
+    intake.bus.handle(LoadCatalog(data, "clerk:clerk01"))
+    assert rows(intake, Department, code="YJGL")[0].staffing == "named"
+    [change] = [e for e in audit_entries(intake, "department.changed") if e.object == "department:YJGL"]
+    assert change.before["staffing"] == "library" and change.after["staffing"] == "named"
+    next(d for d in data["departments"] if d["code"] == "YJGL")["staffing"] = "by-phone"
+    with pytest.raises(Invalid):
+        intake.bus.handle(LoadCatalog(data, "clerk:clerk01"))

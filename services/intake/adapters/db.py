@@ -21,6 +21,11 @@ class Department(Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     token_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     broker_user: Mapped[str | None] = mapped_column(String(100), nullable=True)  # AMQP task path: RabbitMQ user
+    # S12: when this department leads a visit it issues the joint letter under its own name and 机关代字
+    issuer_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    issuer_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # N2: "library" — its officers are in the platform's inspector library and are drawn; "named" — it names them
+    staffing: Mapped[str] = mapped_column(String(20), default="library", server_default="library")
 
 
 class Item(Base):

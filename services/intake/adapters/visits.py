@@ -15,6 +15,7 @@ class Visit:
     tasks: tuple[JointTask, ...]       # accepted tasks only
     items: dict[str, Item]             # code → item, for every item the tasks name
     department_names: dict[str, str]   # code → name, for every department with a task
+    departments: dict[str, Department] | None = None  # code → department: its letter issuer and staffing
 
 
 def load_visit(session, plan: Plan, inspection: Inspection) -> Visit:
@@ -24,9 +25,10 @@ def load_visit(session, plan: Plan, inspection: Inspection) -> Visit:
     items = {item.code: item for item in session.execute(select(Item).where(Item.code.in_(codes))).scalars()} \
         if codes else {}
     departments = {task.department_code for task in tasks}
-    names = dict(session.execute(select(Department.code, Department.name)
-                                 .where(Department.code.in_(departments))).all()) if departments else {}
-    return Visit(plan, inspection, tasks, items, names)
+    rows = {d.code: d for d in session.execute(select(Department)
+                                               .where(Department.code.in_(departments))).scalars()} \
+        if departments else {}
+    return Visit(plan, inspection, tasks, items, {code: d.name for code, d in rows.items()}, rows)
 
 
 def load_visits(session, plan: Plan) -> list[Visit]:

@@ -18,10 +18,16 @@ def load_catalog(cmd: LoadCatalog, uow: UnitOfWork) -> dict[str, int]:
     """Upsert departments and items from the data file; unchanged rows are left alone (idempotent)."""
     counts = {"departments": 0, "items_created": 0, "items_changed": 0}
     for d in cmd.data["departments"]:
-        if uow.get(Department, d["code"]) is None:
-            uow.add(Department(code=d["code"], name=d["name"], kind=d["kind"], contact=d.get("contact")))
+        department = uow.get(Department, d["code"])
+        if department is None:
+            issuer = d.get("issuer") or {}
+            uow.add(Department(code=d["code"], name=d["name"], kind=d["kind"], contact=d.get("contact"),
+                               issuer_name=issuer.get("name"), issuer_code=issuer.get("code"),
+                               staffing=_staffing(d.get("staffing") or "library", d["code"])))
             uow.audit(cmd.actor, "department.created", f"department:{d['code']}", after=d)
             counts["departments"] += 1
+        else:
+            _letter_and_staffing(uow, department, d, cmd.actor)
     uow.session.flush()
     for raw in cmd.data["items"]:
         values = {"department_code": raw["department"], "name": raw["name"], "target": raw.get("target", ""),
@@ -33,6 +39,27 @@ def load_catalog(cmd: LoadCatalog, uow: UnitOfWork) -> dict[str, int]:
         elif _change(uow, ChangeItem(raw["code"], values, cmd.actor, cmd.reason)):
             counts["items_changed"] += 1
     return counts
+
+
+def _letter_and_staffing(uow: UnitOfWork, department: Department, data: dict, actor: str) -> None:
+    """S12/N2: who issues the letters this department leads, and whether its officers are drawn here or named by it;
+    a change in the data file is applied and audited like any other catalog change."""
+    issuer = data.get("issuer") or {}
+    wanted = {"issuer_name": issuer.get("name") or department.issuer_name,
+              "issuer_code": issuer.get("code") or department.issuer_code,
+              "staffing": _staffing(data.get("staffing") or department.staffing or "library", department.code)}
+    before = {key: getattr(department, key) for key in wanted}
+    if before != wanted:
+        for key, value in wanted.items():
+            setattr(department, key, value)
+        uow.audit(actor, "department.changed", f"department:{department.code}", before=before, after=wanted)
+
+
+def _staffing(value: str, code: str) -> str:
+    if value not in ("library", "named"):
+        raise Invalid("部门人员来源只能是 library（在本平台人员库中抽取）或 named（由部门指派）",
+                      fields={"staffing": [f"部门 {code} 的 staffing 无效"]})
+    return value
 
 
 def create_item(cmd: CreateItem, uow: UnitOfWork) -> Item:
