@@ -122,7 +122,9 @@ def _company(rng: random.Random, n: int) -> dict:
 
 
 def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
-    """Plan 1 goes through every stage; plan 2 stays open for a newcomer to try."""
+    """Plan 1 goes through every stage — each department's officers drawn from its own library, the leader fixes
+    the time, the lead (market regulation) issues the letter, each department records its own items (eco finds a
+    problem, the others do not); plan 2 stays open for a newcomer to try."""
     client = system.client()
     secret = system.runtime("intake").settings.secret_key
     clerk = {"Authorization": "Bearer " + issue_token(secret, Principal("clerk", "clerk01", "STHJ", "综合科 刘敏"))}
@@ -130,25 +132,31 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
     done = _plan(client, clerk, f"〔{today.year}〕1号", f"{today.year}年第一批部门联合双随机抽查计划",
                  today - timedelta(days=10), today + timedelta(days=5), today)
     company = info["companies"][0]
-    for dept, items in (("SCJG", ["SCJG-01", "SCJG-03"]), ("STHJ", ["STHJ-01", "STHJ-02"]), ("YJGL", ["YJGL-01"])):
+    for dept, items in DEMO_ITEMS.items():
         response = client.post("/intake/api/v1/joint-tasks", headers=token[dept], json={
             "plan_id": done["id"], "external_id": f"DEMO-{dept}-1", "company": company, "items": items})
         inspection_id = _ok(response)["inspection_id"]
     _ok(client.post(f"/intake/api/v1/plans/{done['id']}/dispatch", headers=token["SCJG"]))
     system.bus.drain()
-    draw = _ok(client.get("/draw/api/v1/draws", headers=clerk))["items"][0]
-    inspector = next(p for p in info["inspectors"] if p["id"] == draw["selected"][0])
-    login = _ok(client.post("/draw/api/v1/auth/login", json={"username": inspector["username"],
-                                                              "password": DEMO_PASSWORD}))
-    items = [{"item_code": code, "outcome": "未发现问题", "findings": "现场检查未发现问题"}
-             for code in ("SCJG-01", "SCJG-03", "STHJ-01", "STHJ-02", "YJGL-01")]
-    items[2] = {"item_code": "STHJ-01", "outcome": "发现问题", "findings": "危废暂存间标识不规范",
-                "measures": "责令当场整改"}
-    _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/results",
-                    headers={"Authorization": f"Bearer {login['token']}"},
-                    json={"visit_date": today.isoformat(), "category": "发现问题经责令已改正", "items": items,
-                          "company_confirmation": {"name": "王经理", "confirmed_at": f"{today.isoformat()} 16:30"}}))
+    progress = _ok(client.get(f"/results/api/v1/inspections/{inspection_id}/progress", headers=clerk))
+    draw = next(d for d in _ok(client.get("/draw/api/v1/draws", headers=clerk))["items"]
+                if d.get("inspection_id") == inspection_id and d.get("department") == "STHJ")
+    leader = _bearer(client, _username(info, progress["leader_id"]))
+    _ok(client.put(f"/draw/api/v1/inspections/{inspection_id}/schedule", headers=leader,
+                   json={"time": f"{today.isoformat()} 09:30"}))
     system.bus.drain()
+    _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/confirmation", headers=leader,
+                    json={"name": "王经理", "confirmed_at": f"{today.isoformat()} 16:30"}))
+    for part in progress["parts"]:
+        member = _bearer(client, _username(info, part["inspector_ids"][0]))
+        clean = {"outcome": "未发现问题", "findings": "现场检查未发现问题"}
+        answers = [DEMO_FINDINGS.get(code, {"item_code": code, **clean}) for code in DEMO_ITEMS[part["department"]]]
+        body = {"department": part["department"], "visit_date": today.isoformat(), "items": answers}
+        if part["department"] == "STHJ":
+            body["category"] = "发现问题经责令已改正"  # corrected on the spot; the others' category follows their items
+        _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/results", headers=member, json=body))
+    system.bus.drain()
+    inspector = next(p for p in info["inspectors"] if p["id"] in draw["selected"])
     open_plan = _plan(client, clerk, f"〔{today.year}〕2号", f"{today.year}年第二批部门联合双随机抽查计划",
                       today + timedelta(days=7), today + timedelta(days=60), today + timedelta(days=6))
     for n, dept in enumerate(("SCJG", "STHJ")):
@@ -158,6 +166,20 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
     return {"completed_plan": done["id"], "completed_inspection": inspection_id, "draw_id": draw["id"],
             "open_plan": open_plan["id"], "example_inspector": {"username": inspector["username"],
                                                                  "password": DEMO_PASSWORD, "name": inspector["name"]}}
+
+
+DEMO_ITEMS = {"SCJG": ["SCJG-01", "SCJG-03"], "STHJ": ["STHJ-01", "STHJ-02"], "YJGL": ["YJGL-01"]}
+DEMO_FINDINGS = {"STHJ-01": {"item_code": "STHJ-01", "outcome": "发现问题", "findings": "危废暂存间标识不规范",
+                             "measures": "责令当场整改"}}  # eco found a problem; market regulation and YJGL did not
+
+
+def _username(info: dict, inspector_id: str) -> str:
+    return next(p["username"] for p in info["inspectors"] + info["partner_inspectors"] if p["id"] == inspector_id)
+
+
+def _bearer(client, username: str) -> dict:
+    login = _ok(client.post("/draw/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD}))
+    return {"Authorization": f"Bearer {login['token']}"}
 
 
 def _plan(client, clerk: dict, number: str, name: str, start: date, end: date, deadline: date) -> dict:

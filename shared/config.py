@@ -44,10 +44,14 @@ class Settings:
     draw_team_size: int = 2
     draw_algorithm: str = "sha256"
     draw_jurisdiction: str = "370211"
-    draw_max_load: int = 5
+    draw_max_load: int = 0  # 0: no cap (windows of weeks overlap; a small cap strands a real quarter)
+    draw_naming_days: int = 3  # N2: a department that names its own officers does so within N days
+    draw_visit_earliest_hour: int = 7  # a visit may start at this hour (local time) at the earliest
+    draw_visit_latest_hour: int = 20  # … and at this hour:00 at the latest
     draw_commitments_ahead: int = 20
     draw_recusal_decision_days: int = 3
-    # letters (S12)
+    # letters (S12): the department the LETTERS_ISSUER_* / LETTERS_CONTACT_* settings describe (the eco sub-bureau)
+    letters_department: str = "STHJ"
     letters_issuer_code: str = "青环西联函"
     letters_issuer_name: str = "青岛市生态环境局西海岸新区分局"
     letters_contact_name: str = "综合科"
@@ -84,7 +88,10 @@ VARIABLES = {
     "INTAKE_DEADLINE_CHECK_SECONDS": "intake_deadline_check_seconds",
     "DRAW_DEPARTMENT": "draw_department", "DRAW_TEAM_SIZE": "draw_team_size", "DRAW_ALGORITHM": "draw_algorithm",
     "DRAW_JURISDICTION": "draw_jurisdiction", "DRAW_MAX_LOAD": "draw_max_load",
+    "DRAW_NAMING_DAYS": "draw_naming_days", "DRAW_VISIT_EARLIEST_HOUR": "draw_visit_earliest_hour",
+    "DRAW_VISIT_LATEST_HOUR": "draw_visit_latest_hour",
     "DRAW_COMMITMENTS_AHEAD": "draw_commitments_ahead", "DRAW_RECUSAL_DECISION_DAYS": "draw_recusal_decision_days",
+    "LETTERS_DEPARTMENT": "letters_department",
     "LETTERS_ISSUER_CODE": "letters_issuer_code", "LETTERS_ISSUER_NAME": "letters_issuer_name",
     "LETTERS_CONTACT_NAME": "letters_contact_name", "LETTERS_CONTACT_PHONE": "letters_contact_phone",
     "LETTER_FONT_DIR": "letter_font_dir",
@@ -94,8 +101,9 @@ VARIABLES = {
     "REPORTS_QUARTERLY_DUE_DAY": "reports_quarterly_due_day",
 }
 _MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batch": 1, "web_concurrency": 1,
-            "port": 1, "intake_deadline_check_seconds": 1, "draw_max_load": 1, "draw_commitments_ahead": 1,
-            "draw_recusal_decision_days": 1, "results_publication_working_days": 1,
+            "port": 1, "intake_deadline_check_seconds": 1, "draw_max_load": 0, "draw_naming_days": 1,
+            "draw_visit_earliest_hour": 0, "draw_visit_latest_hour": 1,
+            "draw_commitments_ahead": 1, "draw_recusal_decision_days": 1, "results_publication_working_days": 1,
             "results_rectification_months": 1, "reports_monthly_due_day": 1, "reports_quarterly_due_day": 1}
 _ALGORITHMS = ("md5", "sha256", "sm3")
 
@@ -149,6 +157,9 @@ def load_settings(service: str, env: dict | None = None, defaults: dict | None =
         ZoneInfo(settings.tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise SettingsError(f"JOINTINSPECT_TZ={settings.tz!r}: not a known time zone (e.g. Asia/Shanghai)") from None
+    if not settings.draw_visit_earliest_hour < settings.draw_visit_latest_hour <= 23:
+        raise SettingsError(f"DRAW_VISIT_EARLIEST_HOUR={settings.draw_visit_earliest_hour}, DRAW_VISIT_LATEST_HOUR="
+                            f"{settings.draw_visit_latest_hour}: the earliest hour must come before the latest (≤ 23)")
     if settings.draw_algorithm not in _ALGORITHMS:
         raise SettingsError(f"DRAW_ALGORITHM={settings.draw_algorithm!r}: must be one of {', '.join(_ALGORITHMS)}")
     return settings.with_(public_base_url=settings.public_base_url.rstrip("/"))

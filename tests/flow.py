@@ -75,8 +75,20 @@ def login(http, username: str) -> str:
 CONFIRMED = {"name": "王经理", "confirmed_at": "现场签字"}  # S9: the company's signer, entered on site
 
 
+PROBLEM = {"item_code": "SCJG-01", "outcome": "发现问题", "findings": "登记住所与实际经营地不一致",
+           "measures": "责令限期改正"}
+
+
+def username_of(info: dict, inspector_id: str) -> str:
+    """The login of an officer of the demo's reference data (the eco sub-bureau's or a partner department's)."""
+    people = info["inspectors"] + info.get("partner_inspectors", [])
+    return next(p["username"] for p in people if p["id"] == inspector_id)
+
+
 def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> dict:
-    """Plan → three departments' tasks → one visit → dispatch → draw → letter → result."""
+    """Plan → three departments' tasks → one visit → dispatch → each department's part of the team (N2) → one fixed
+    time (the clerk schedules it) → the lead's letter → each department records its own items (N5, 谁检查谁录入):
+    market regulation finds a problem, the other two do not."""
     clerk = login(http, "clerk01")
     tokens = {d["code"]: d["token"] for d in info["departments"]}
     plan = ok(http.call("POST", "/intake/api/v1/plans", clerk, {
@@ -94,12 +106,16 @@ def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> 
     dispatched = ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", tokens["SCJG"]))
     assert dispatched["dispatched"] == [inspection_id]
 
-    def draw_done():
-        items = ok(http.call("GET", "/draw/api/v1/draws?per_page=200", clerk))["items"]
-        return next((d for d in items if d["inspection_id"] == inspection_id), None)
+    def team_done():
+        status, body = http.call("GET", f"/results/api/v1/inspections/{inspection_id}/progress", clerk)
+        return body if status == 200 and body.get("parts") else None
 
-    draw = settle(draw_done, "the inspector draw")
-    record = ok(http.call("GET", f"/draw/api/v1/draws/{draw['id']}"))
+    progress = settle(team_done, "every department's part of the team")
+    items = ok(http.call("GET", "/draw/api/v1/draws?per_page=200", clerk))["items"]
+    draws = {d["department"]: ok(http.call("GET", f"/draw/api/v1/draws/{d['id']}"))
+             for d in items if d.get("inspection_id") == inspection_id}
+    schedule = ok(http.call("PUT", f"/draw/api/v1/inspections/{inspection_id}/schedule", clerk,
+                            {"time": f"{today.isoformat()} 09:30"}))
 
     def letter_done():
         status, body = http.call("GET", f"/letters/api/v1/documents?inspection={inspection_id}", clerk)
@@ -108,25 +124,22 @@ def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> 
     documents = settle(letter_done, "the joint inspection letter")
     status, pdf = http.call("GET", f"/letters/api/v1/documents/{documents[0]['id']}/pdf", clerk, raw=True)
     assert status == 200 and pdf.startswith(b"%PDF")
-    inspector = next(p for p in info["inspectors"] if p["id"] == record["selected"][0])
-    inspector_token = login(http, inspector["username"])
-    answers = [{"item_code": code, "outcome": "未发现问题"} for items in THREE_DEPARTMENTS.values() for code in items]
-    answers[0] = {"item_code": "SCJG-01", "outcome": "发现问题", "findings": "登记住所与实际经营地不一致",
-                  "measures": "责令限期改正"}
-
-    def result_accepted():
-        status, body = http.call("POST", f"/results/api/v1/inspections/{inspection_id}/results", inspector_token,
-                                 {"visit_date": today.isoformat(), "category": "发现问题待后续处理",
-                                  "items": answers, "company_confirmation": CONFIRMED})
-        if status == 404:
-            return None  # results has not yet seen the assignment
-        assert status == 201, f"HTTP {status}: {body}"
-        return body
-
-    result = settle(result_accepted, "the result to be accepted")
-    return {"plan": plan, "inspection_id": inspection_id, "draw": record, "documents": documents,
-            "result": result, "pdf": pdf, "inspector_token": inspector_token, "answers": answers,
-            "clerk": clerk}
+    members = {part["department"]: part["inspector_ids"] for part in progress["parts"]}
+    member_tokens = {dept: login(http, username_of(info, ids[0])) for dept, ids in members.items()}
+    leader_token = login(http, username_of(info, progress["leader_id"]))
+    ok(http.call("POST", f"/results/api/v1/inspections/{inspection_id}/confirmation", leader_token, CONFIRMED))
+    results = {}
+    for dept, codes in THREE_DEPARTMENTS.items():
+        answers = [PROBLEM if code == PROBLEM["item_code"] else {"item_code": code, "outcome": "未发现问题"}
+                   for code in codes]
+        results[dept] = ok(http.call("POST", f"/results/api/v1/inspections/{inspection_id}/results",
+                                     member_tokens[dept], {"department": dept, "visit_date": today.isoformat(),
+                                                           "items": answers}), (201,))
+    return {"plan": plan, "inspection_id": inspection_id, "draw": draws["SCJG"], "draws": draws,
+            "schedule": schedule, "documents": documents, "result": results["SCJG"], "results": results,
+            "pdf": pdf, "inspector_token": member_tokens["SCJG"], "member_tokens": member_tokens,
+            "leader_token": leader_token, "parts": progress["parts"], "leader_id": progress["leader_id"],
+            "answers": [PROBLEM, {"item_code": "SCJG-03", "outcome": "未发现问题"}], "clerk": clerk}
 
 
 def assert_public_draw_record(record: dict) -> None:

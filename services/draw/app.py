@@ -6,11 +6,12 @@ from flask import Flask
 from shared.runtime import ServiceRuntime
 from shared.web import create_service_app
 
-from . import http_library, http_replacements, http_targets
+from . import http_library, http_parts, http_replacements, http_schedule, http_targets, pages_parts, pages_schedule
 from .http import api
 from .pages import pages
 
 
 def create_app(runtime: ServiceRuntime) -> Flask:
-    blueprints = [api, http_library.api, http_replacements.api, http_targets.api, pages]
+    blueprints = [api, http_library.api, http_parts.api, http_replacements.api, http_targets.api,
+                  http_schedule.api, pages, pages_schedule.pages, pages_parts.pages]
     return create_service_app(runtime, blueprints)

@@ -3,7 +3,9 @@ periodic job and the event entrypoints ask draw to do. Each has exactly one hand
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from shared.auth import Principal
 
 # --- draws (N2–N4, S6, S7) --------------------------------------------------------------------------------------
 
@@ -11,6 +13,25 @@ from datetime import date
 class DrawInspectors:
     """On `inspection.ready`: draw the visit's team (or park it as blocked / waiting for a matching)."""
     inspection: dict = field(compare=False)
+
+
+@dataclass(frozen=True)
+class RetryDraw:
+    """The clerk's 重新抽取: draw the parts of a visit that have no draw yet (never a second draw, N4)."""
+    inspection_id: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class NameOfficers:
+    """A department that keeps its officers in its own system names its part of a visit's team (匹配, N2):
+    `officers` are dicts {name, certificate_no, certificate_expiry (date), unit?}."""
+    inspection_id: str
+    department: str
+    officers: tuple = field(compare=False)
+    actor: str
+    actor_role: str = "department"
+    actor_department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,3 +205,24 @@ class ImportProvinceLibrary:
     data: bytes = field(repr=False)
     filename: str
     actor: str
+
+
+# --- one visit time (issue #11) -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RecordTeamForScheduling:
+    """On draw's own `inspectors.assigned` / `inspectors.replaced`: keep the team (and its leader) whose visit time
+    is to be fixed. `as_of` is the event's time: an older announcement never overwrites a newer team."""
+    inspection: dict = field(compare=False)
+    team: tuple = field(compare=False)  # asyncapi Inspector dicts
+    as_of: datetime
+    leader_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleVisit:
+    """The team leader or a clerk fixes (or changes, with a reason) the visit's local time "YYYY-MM-DD HH:MM"."""
+    inspection_id: str
+    local_time: str
+    by: Principal
+    reason: str = ""

@@ -3,11 +3,20 @@ from __future__ import annotations
 
 from shared.events import Event
 
-from .commands import DrawInspectors
+from .commands import DrawInspectors, RecordTeamForScheduling
 
 
 def inspection_ready(event: Event) -> DrawInspectors:
     return DrawInspectors(inspection=event.data)
 
 
-CONSUMERS = {"inspection.ready": inspection_ready}
+def team_announced(event: Event) -> RecordTeamForScheduling:
+    """Draw's own `inspectors.assigned` / `inspectors.replaced`: the team whose visit time is to be fixed. An
+    `inspectors.assigned` without `leader_id` (the shape before issue #11) is led by its lead department's first."""
+    data = event.data
+    return RecordTeamForScheduling(inspection=data["inspection"], team=tuple(data["inspectors"]), as_of=event.time,
+                                   leader_id=data.get("leader_id"))
+
+
+CONSUMERS = {"inspection.ready": inspection_ready, "inspectors.assigned": team_announced,
+             "inspectors.replaced": team_announced}

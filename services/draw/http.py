@@ -45,8 +45,9 @@ def list_commitments():
 
 
 @api.get("/blocked")
-@require(*PRIVILEGED)
+@require(*PRIVILEGED, "detachment")
 def list_blocked():
+    """Each department part of a visit whose team is not complete, with why and what would unblock it."""
     return {"items": [views.blocked_view(b) for b in handle(ListBlocked())]}
 
 

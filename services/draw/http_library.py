@@ -21,7 +21,14 @@ from .commands import (
     ImportInspectors,
     RegisterInspector,
 )
-from .queries import ExportInspectors, ListInspectors, ListRecusals, PreviewInspectorImport, QuarterChanges
+from .queries import (
+    ExportInspectors,
+    ListFilings,
+    ListInspectors,
+    ListRecusals,
+    PreviewInspectorImport,
+    QuarterChanges,
+)
 from .schemas import (
     ConflictSchema,
     DecisionSchema,
@@ -38,7 +45,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @api.get("/inspectors")
-@require(*CLERKS, "approver")
+@require(*CLERKS, "approver", "detachment")
 def list_inspectors():
     return {"items": [views.inspector_view(i, private=True) for i in handle(ListInspectors())]}
 
@@ -48,8 +55,10 @@ def list_inspectors():
 @api.arguments(InspectorSchema)
 def create_inspector(body):
     principal = current_principal()
+    own = body["department_code"] in (None, principal.department)
+    name = body.pop("department_name") or (principal.name if own else body["department_code"])
     inspector = handle(RegisterInspector(**{**body, "expertise": tuple(body["expertise"])}, actor=principal.actor,
-                                         department_name=principal.name))
+                                         department_name=name))
     return views.inspector_view(inspector, private=True), 201
 
 
@@ -141,8 +150,15 @@ def import_inspectors():
     return answer, 422 if answer["errors"] else 200
 
 
+@api.get("/filings")
+@require(*CLERKS, "approver", "detachment")
+def list_filings():
+    """The S5 filings as the detachment receives them."""
+    return {"items": [views.filing_view(f) for f in handle(ListFilings())]}
+
+
 @api.get("/filings/inspector-changes/<period>")
-@require(*CLERKS, "approver")
+@require(*CLERKS, "approver", "detachment")
 def quarter_changes(period):
     """The quarter's change report (S5) before filing: every library change from the audit log."""
     return handle(QuarterChanges(period))

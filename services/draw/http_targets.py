@@ -20,7 +20,7 @@ CLERKS = ("clerk", "admin")
 
 
 @api.get("/targets")
-@require(*CLERKS, "approver")
+@require(*CLERKS, "approver", "detachment")
 def list_targets():
     return {"items": [views.target_view(t) for t in handle(ListTargets(request.args.get("library", LOCAL_LIBRARY)))]}
 
@@ -52,7 +52,7 @@ def import_province_library():
 
 
 @api.post("/target-draws")
-@require(*CLERKS)
+@require(*CLERKS, "detachment")  # S6: the detachment draws the targets
 @api.arguments(TargetDrawSchema)
 def draw_targets(body):
     target_draw = handle(DrawTargets(body["plan_id"], body["period"], body["library"], tuple(body["rules"]),
@@ -67,10 +67,11 @@ def get_target_draw(target_draw_id):
 
 
 @api.post("/inspections/<inspection_id>/match")
-@require(*CLERKS)
+@require(*CLERKS, "detachment")  # S7: the detachment matches the team directly
 @api.arguments(MatchSchema)
 def match_inspectors(body, inspection_id):
-    """Comprehensive enforcement (S7): the clerk matches the team directly; recorded as a matching."""
+    """Comprehensive enforcement (S7): the detachment (or a clerk) matches the team directly; recorded as a
+    matching."""
     result = handle(MatchComprehensive(inspection_id, tuple(body["inspector_ids"]), body["reason"],
                                        current_principal().actor))
     return views.matching_view(result), 201

@@ -58,7 +58,7 @@ def public_draws():
 
 
 @pages.get("/clerk/inspectors")
-@require_page("clerk", "admin", "approver")
+@require_page("clerk", "admin", "approver", "detachment")
 def clerk_inspectors():
     overview = handle(InspectorLibraryOverview())
     rows = [views.inspector_row(i, i.id in overview["expired"]) for i in overview["inspectors"]]
@@ -95,7 +95,7 @@ def _decide(form) -> str | None:
 
 
 @pages.get("/clerk/targets")
-@require_page("clerk", "admin", "approver")
+@require_page("clerk", "admin", "approver", "detachment")
 def clerk_targets():
     """检查对象库 (S4): the local library and the province's read-only ones, by class and credit class."""
     library = request.args.get("library", LOCAL_LIBRARY)

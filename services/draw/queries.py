@@ -44,7 +44,25 @@ class ListSeedCommitments(Query):
 
 @dataclass(frozen=True)
 class ListBlocked(Query):
-    """Visits that cannot be drawn (too few eligible) or wait for a comprehensive-enforcement matching."""
+    """Department parts of visits whose team is not complete: cannot be drawn (too few eligible, with what would
+    unblock it), wait for a comprehensive-enforcement matching, or wait for a department to name its officers."""
+
+
+@dataclass(frozen=True)
+class ListMissingParts(Query):
+    """Departments that have not named their officers by the deadline: for the clerk and for the reports."""
+
+
+@dataclass(frozen=True)
+class ListNamingTasks(Query):
+    """The parts a department still has to name officers for (its own only)."""
+    department: str
+
+
+@dataclass(frozen=True)
+class GetTeamParts(Query):
+    """A visit's department parts as they stand; NotFound if the visit never reached draw."""
+    inspection_id: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,11 @@ class ListRecusals(Query):
 class QuarterChanges(Query):
     """S5: the quarter's library changes (from the audit log) before filing; answers {period, due_on, changes}."""
     period: str
+
+
+@dataclass(frozen=True)
+class ListFilings(Query):
+    """S5: the filings received by the detachment, newest first."""
 
 
 @dataclass(frozen=True)
@@ -115,3 +138,21 @@ class GetTargetDraw(Query):
 @dataclass(frozen=True)
 class ListMatchings(Query):
     limit: int = 200
+
+
+@dataclass(frozen=True)
+class GetVisitSchedule(Query):
+    """One visit's team, window and fixed time (if any), for whoever may see it (staff, its team, its departments)."""
+    inspection_id: str
+    viewer: Principal | None = None
+
+
+@dataclass(frozen=True)
+class MyVisitsToSchedule(Query):
+    """The visits this officer leads, those still without a time first."""
+    inspector_id: str
+
+
+@dataclass(frozen=True)
+class UnscheduledVisits(Query):
+    """The clerk's list: visits with a team but no fixed time yet, earliest window first."""

@@ -26,6 +26,9 @@ class InspectorSchema(BaseSchema):
     expertise = List(String(validate=length(max=40)), load_default=list)
     phone = String(load_default="", validate=length(max=40))
     reason = String(required=True, validate=length(min=2, max=1000))
+    # a partner department's officer (e.g. SCJG): drawn for that department's part of a joint visit
+    department_code = String(load_default=None, validate=length(min=2, max=20))
+    department_name = String(load_default=None, validate=length(min=1, max=200))
 
 
 class InspectorChangeSchema(BaseSchema):
@@ -123,3 +126,15 @@ class TargetDrawSchema(BaseSchema):
 class MatchSchema(BaseSchema):
     inspector_ids = List(String(), required=True)
     reason = String(required=True, validate=length(min=2, max=1000))
+
+
+class NamedOfficerSchema(BaseSchema):
+    name = String(required=True, validate=length(min=1, max=100))
+    certificate_no = String(required=True, validate=length(min=1, max=40))
+    certificate_expiry = Date(required=True)
+    unit = String(load_default="", validate=length(max=100))
+
+
+class NamingSchema(BaseSchema):
+    """A department names its part of a visit's team (匹配): at least the team size, checked by the handler."""
+    officers = List(Nested(NamedOfficerSchema), required=True, validate=validate.Length(min=1, max=20))

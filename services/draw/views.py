@@ -2,7 +2,7 @@
 are payloads.py). The public draw record itself is the protocol's own form (domain.verifiable.public_record)."""
 from __future__ import annotations
 
-from shared.clock import iso
+from shared.clock import iso, local_display
 
 from .domain.library import snapshot
 
@@ -64,8 +64,28 @@ def commitment_view(commitment) -> dict:
             "used_by": commitment.used_by, "seed": commitment.seed if commitment.used_by else None}
 
 
-def blocked_view(blocked) -> dict:
-    return {"inspection_id": blocked.inspection_id, "reason": blocked.reason, "since": iso(blocked.created_at)}
+STAFFING_LABELS = {"library": "人员库抽取", "named": "部门指派（匹配）", "match": "支队直接匹配"}
+PART_STATUS_LABELS = {"blocked": "无法抽取", "waiting": "等待中", "complete": "已完成"}
+
+
+def blocked_view(pending) -> dict:
+    """A department part whose officers are missing (handlers/naming.PendingPart), with what would unblock it
+    and, for a department naming its own officers, its deadline."""
+    part = pending.part
+    return {"inspection_id": part.inspection_id, "department": part.department,
+            "department_name": part.department_name, "staffing": part.staffing,
+            "staffing_label": STAFFING_LABELS[part.staffing], "status": part.status, "reason": part.reason or "",
+            "since": iso(part.created_at), "naming_due": iso(part.naming_due) if part.naming_due else None,
+            "overdue": pending.overdue, "company": pending.inspection.get("company", {}),
+            "window": pending.inspection.get("window", {}),
+            "retry": part.staffing == "library" and part.draw_id is None}
+
+
+def part_view(part) -> dict:
+    return {"department": part.department, "department_name": part.department_name, "lead": part.lead,
+            "staffing": part.staffing, "status": part.status, "status_label": PART_STATUS_LABELS[part.status],
+            "reason": part.reason, "via": part.via, "draw_id": part.draw_id, "inspector_ids": list(part.inspector_ids),
+            "naming_due": iso(part.naming_due) if part.naming_due else None}
 
 
 def target_view(target) -> dict:
@@ -102,6 +122,8 @@ def subject_of(record: dict) -> dict:
     """What the draw was for, as the verification page names it."""
     if record.get("subject_kind") == "target_draw":
         return {"label": "对象抽取编号", "id": record["subject_id"]}
+    if record.get("department"):
+        return {"label": "检查编号（部门）", "id": f"{record['inspection_id']}（{record['department']}）"}
     return {"label": "检查编号", "id": record["inspection_id"]}
 
 
@@ -115,3 +137,14 @@ def inspector_row(inspector, expired: bool) -> dict:
             "certificate_no": inspector.certificate_no, "certificate_expiry": inspector.certificate_expiry,
             "expired": expired, "established": "是" if inspector.established else "否",
             "on_duty": "是" if inspector.on_duty else "否", "jurisdiction": inspector.jurisdiction}
+
+
+def schedule_view(schedule, tz) -> dict:
+    """A visit's schedule for the API and the pages: the fixed time in UTC and in local time, its changes."""
+    local = local_display(schedule.scheduled_at, tz=tz) if schedule.scheduled_at else None
+    return {"inspection_id": schedule.inspection_id, "plan": schedule.plan, "company": schedule.company,
+            "window": {"start": str(schedule.window_start), "end": str(schedule.window_end)},
+            "departments": schedule.departments, "leader_id": schedule.leader_id, "inspectors": schedule.team,
+            "scheduled_at": iso(schedule.scheduled_at) if schedule.scheduled_at else None, "local_time": local,
+            "version": schedule.version, "scheduled_by": schedule.scheduled_by, "history": schedule.history,
+            "status": "已确定" if schedule.scheduled_at else "待确定"}

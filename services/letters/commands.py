@@ -8,11 +8,24 @@ from shared.uploads import Upload
 
 @dataclass(frozen=True)
 class IssueJointLetter:
-    """Issue the set for a drawn team (from `inspectors.assigned`); a second event for the same team is a no-op.
-    `inspection` and `inspectors` are as the event carries them (docs/asyncapi.yaml)."""
+    """Record a visit's whole team (from `inspectors.assigned`: every department's members, `leader_id` leads);
+    the set is issued as soon as the visit's fixed time is known too (`visit.scheduled`, either order). A second
+    event for the same team is a no-op. `inspection` and `inspectors` are as the event carries them."""
     inspection_id: str
     inspection: dict
     inspectors: list
+    leader_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordVisitTime:
+    """The fixed visit time (from `visit.scheduled`): issues the set once the team is known; a later version (the
+    time changed) revokes the current set and issues a new one; a stale or repeated version does nothing."""
+    inspection_id: str
+    scheduled_at: str  # UTC ISO
+    version: int
+    reason: str | None = None
+    scheduled_by: str = ""
 
 
 @dataclass(frozen=True)

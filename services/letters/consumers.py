@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from shared.events import Event
 
-from .commands import IssueJointLetter, ReissueAfterReplacement
+from .commands import IssueJointLetter, RecordVisitTime, ReissueAfterReplacement
 
 
 def inspectors_assigned(event: Event) -> IssueJointLetter:
     data = event.data
-    return IssueJointLetter(data["inspection_id"], data["inspection"], data["inspectors"])
+    return IssueJointLetter(data["inspection_id"], data["inspection"], data["inspectors"], data.get("leader_id"))
+
+
+def visit_scheduled(event: Event) -> RecordVisitTime:
+    data = event.data
+    return RecordVisitTime(data["inspection_id"], data["scheduled_at"], int(data["version"]), data.get("reason"),
+                           data.get("scheduled_by") or "")
 
 
 def inspectors_replaced(event: Event) -> ReissueAfterReplacement:
@@ -17,4 +23,5 @@ def inspectors_replaced(event: Event) -> ReissueAfterReplacement:
                                    old_name=data["old"]["name"], new_name=data["new"]["name"], reason=data["reason"])
 
 
-CONSUMERS = {"inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced}
+CONSUMERS = {"inspectors.assigned": inspectors_assigned, "visit.scheduled": visit_scheduled,
+             "inspectors.replaced": inspectors_replaced}

@@ -12,7 +12,7 @@ from shared.web import handle
 from . import views
 from .commands import RetryFailedIssue, UploadSeal
 from .domain.seal import MAX_SEAL_BYTES
-from .queries import CurrentSeal, DocumentPdf, DocumentsOfInspection, IssueFailures, VerifyDocument
+from .queries import CurrentSeal, DocumentPdf, DocumentsOfInspection, IssueFailures, VerifyDocument, VisitTime
 
 api = Blueprint("letters", __name__, url_prefix="/letters/api/v1", description="联合检查文书")
 public = Blueprint("letters_public", __name__, url_prefix="/letters", description="文书核验")
@@ -25,7 +25,8 @@ def list_documents():
     if not inspection_id:
         raise Invalid("缺少查询参数", fields={"inspection": ["必填：检查（inspection）编号"]})
     rows = handle(DocumentsOfInspection(inspection_id, current_principal()))
-    return {"items": [views.document_item(d) for d in rows]}
+    visit = handle(VisitTime(inspection_id, current_principal()))
+    return {"items": [views.document_item(d) for d in rows], "visit": views.visit_view(visit)}
 
 
 @api.get("/documents/<document_id>/pdf")

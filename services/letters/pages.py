@@ -9,7 +9,7 @@ from shared.pages import require_page
 from shared.web import handle
 
 from . import views
-from .queries import BatchPdf, PortalDocuments
+from .queries import AwaitingTime, BatchPdf, PortalDocuments
 
 pages = Blueprint("letters_pages", __name__, url_prefix="/letters")
 PEOPLE = ("inspector", "clerk", "approver", "admin")
@@ -19,7 +19,9 @@ PEOPLE = ("inspector", "clerk", "approver", "admin")
 @require_page(*PEOPLE)
 def portal():
     documents = handle(PortalDocuments(current_principal()))
-    return render_template("letters/portal.html", documents=[views.portal_row(d) for d in documents])
+    awaiting = handle(AwaitingTime(current_principal()))
+    return render_template("letters/portal.html", documents=[views.portal_row(d) for d in documents],
+                           awaiting=[views.awaiting_row(v) for v in awaiting])
 
 
 @pages.post("/portal/batch")

@@ -28,6 +28,20 @@ class PortalDocuments(Query):
 
 
 @dataclass(frozen=True)
+class VisitTime(Query):
+    """What letters knows of a visit's time: the Visit row (team, schedule) or None; Forbidden if `principal` may
+    not see the visit (N4)."""
+    inspection_id: str
+    principal: Principal
+
+
+@dataclass(frozen=True)
+class AwaitingTime(Query):
+    """Visits `principal` may see whose team is known but whose time is not fixed yet (待定检查时间)."""
+    principal: Principal
+
+
+@dataclass(frozen=True)
 class BatchPdf(Query):
     """The chosen documents `principal` may see as one PDF, each starting on its own page; None if none."""
     document_ids: tuple[str, ...]

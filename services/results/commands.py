@@ -9,11 +9,24 @@ from shared.uploads import Upload
 
 @dataclass(frozen=True)
 class RecordAssignment:
-    """`inspectors.assigned`: who may record results for the visit and what it covers."""
+    """`inspectors.assigned`: who may record results for the visit, per department (`parts`), and what it covers.
+    Without parts (the shape before issue 11) every member records for every department."""
     inspection_id: str
     draw_id: str
     inspectors: tuple[dict, ...]
     inspection: dict
+    leader_id: str | None = None
+    parts: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordSchedule:
+    """`visit.scheduled`: the fixed visit time (a later version replaces an earlier one)."""
+    inspection_id: str
+    scheduled_at: str  # UTC ISO
+    local_time: str  # Beijing, "2026-12-03 09:30"
+    version: int
+    scheduled_by: str
 
 
 @dataclass(frozen=True)
@@ -29,24 +42,41 @@ class RecordReplacement:
 
 @dataclass(frozen=True)
 class SaveDraft:
-    """A result being written, saved again and again until the round's result is submitted (an upsert)."""
+    """A department's result being written, saved again and again until that department's result is submitted
+    (an upsert); `department` None: the inspector's own department."""
     inspection_id: str
     inspector_id: str
     body: dict
+    department: str | None = None
 
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """S8: the round's one result, with the company's confirmation or its refusal (S9). `evidence` are files sent
-    with the result (the page's form): stored in the same transaction, so a refused result keeps none of them."""
+    """S8: a department's one result of its round, by its members. `department` None: the departments of the
+    items given (each must be the inspector's). `category` None: derived from each department's items. The
+    company's confirmation (S9) is given here by the first department to submit, or recorded before with
+    RecordConfirmation. `evidence` are files sent with the result (the page's form): stored in the same
+    transaction, so a refused result keeps none of them."""
     inspection_id: str
-    inspector_id: str
+    inspector_id: str | None
     actor: str
     visit_date: date
-    category: str
     items: tuple[dict, ...]
-    company_confirmation: dict
+    category: str | None = None
+    company_confirmation: dict | None = None
+    department: str | None = None
     evidence: tuple[Upload, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordConfirmation:
+    """S9: the company's signature on the record (or its refusal and why), once for the whole visit, by any team
+    member (or a clerk); `department` names a department's re-inspection sitting after a correction."""
+    inspection_id: str
+    inspector_id: str | None
+    actor: str
+    confirmation: dict
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +101,17 @@ class ApplyForCorrection:
 
 @dataclass(frozen=True)
 class DecideCorrection:
-    """S8: approval voids the result and opens a re-inspection round for the same team; rejection keeps it."""
+    """S8, first step: the sub-bureau's approver agrees (the application goes to the detachment) or refuses."""
+    correction_id: str
+    approve: bool
+    note: str
+    actor: str
+
+
+@dataclass(frozen=True)
+class DetachmentDecision:
+    """S8, the decision (由大队综合科报支队后予以删除): the detachment voids the department's result, which that
+    department inspects again as its next round; or refuses, and the result stands."""
     correction_id: str
     approve: bool
     note: str

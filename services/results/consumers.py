@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from shared.events import Event
 
-from .commands import RecordAssignment, RecordReplacement
+from .commands import RecordAssignment, RecordReplacement, RecordSchedule
 
 
 def inspectors_assigned(event: Event) -> RecordAssignment:
     data = event.data
     return RecordAssignment(inspection_id=data["inspection_id"], draw_id=data["draw_id"],
-                            inspectors=tuple(data["inspectors"]), inspection=data["inspection"])
+                            inspectors=tuple(data["inspectors"]), inspection=data["inspection"],
+                            leader_id=data.get("leader_id"), parts=tuple(data.get("parts") or ()))
 
 
 def inspectors_replaced(event: Event) -> RecordReplacement:
@@ -19,4 +20,12 @@ def inspectors_replaced(event: Event) -> RecordReplacement:
                              old_inspector=data["old"]["id"], new_inspector=data["new"]["id"])
 
 
-CONSUMERS = {"inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced}
+def visit_scheduled(event: Event) -> RecordSchedule:
+    data = event.data
+    return RecordSchedule(inspection_id=data["inspection_id"], scheduled_at=data["scheduled_at"],
+                          local_time=data["local_time"], version=int(data["version"]),
+                          scheduled_by=data.get("scheduled_by") or "")
+
+
+CONSUMERS = {"inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced,
+             "visit.scheduled": visit_scheduled}

@@ -1,5 +1,6 @@
-"""results' HTTP API: results (append-only, S8), drafts, evidence, corrections, rectifications, reports and the
-public feed of published results (N8). There is deliberately no PUT, PATCH or DELETE on a result: a submitted
+"""results' HTTP API: each department's results (append-only, S8), the company's one confirmation of the visit
+(S9), drafts, evidence, corrections (approver, then detachment), rectifications, reports and the public feed of
+published results (N8). There is deliberately no PUT, PATCH or DELETE on a result: a submitted
 result answers 409 to every attempt to write it again (S8). Each view: parse → command or query → handle → view."""
 from __future__ import annotations
 
@@ -11,7 +12,16 @@ from shared.errors import NotFound
 from shared.web import handle
 
 from . import reports, views
-from .commands import AddEvidence, ApplyForCorrection, DecideCorrection, SaveDraft, SubmitResult, UpdateRectification
+from .commands import (
+    AddEvidence,
+    ApplyForCorrection,
+    DecideCorrection,
+    DetachmentDecision,
+    RecordConfirmation,
+    SaveDraft,
+    SubmitResult,
+    UpdateRectification,
+)
 from .domain.evidence import MAX_EVIDENCE_BYTES
 from .handlers.submission import already_submitted
 from .queries import (
@@ -22,9 +32,18 @@ from .queries import (
     PublicResults,
     Rectifications,
     Report,
+    VisitProgress,
     VisitResults,
 )
-from .schemas import CorrectionSchema, DecisionSchema, DraftSchema, ProgressSchema, PublicResultQuery, ResultSchema
+from .schemas import (
+    CorrectionSchema,
+    DecisionSchema,
+    DraftSchema,
+    ProgressSchema,
+    PublicResultQuery,
+    ResultSchema,
+    VisitConfirmationSchema,
+)
 
 api = Blueprint("results", __name__, url_prefix="/results/api/v1", description="检查结果")
 public = Blueprint("results_public", __name__, url_prefix="/results/api/v1/public", description="结果公示")
@@ -42,13 +61,35 @@ def _inspector_id() -> str | None:
 @require("inspector")
 @api.arguments(ResultSchema)
 def submit_result(body, inspection_id):
-    """An assigned inspector records the visit's results once; submitting finalises them (S8)."""
+    """A department's member records that department's result once (`department`, else the departments of the
+    items, each the inspector's own); submitting finalises and publishes it (S8). `category` defaults to what the
+    items say; the company's confirmation is needed once for the visit (here or `POST …/confirmation`)."""
     principal = current_principal()
-    result = handle(SubmitResult(
+    results = handle(SubmitResult(
         inspection_id=inspection_id, inspector_id=principal.subject, actor=principal.actor,
-        visit_date=body["visit_date"], category=body["category"], items=tuple(body["items"]),
-        company_confirmation=body["company_confirmation"]))
-    return views.result_view(result, None), 201
+        visit_date=body["visit_date"], items=tuple(body["items"]), category=body["category"],
+        company_confirmation=body["company_confirmation"], department=body["department"]))
+    return views.submitted_view(results), 201
+
+
+@api.post("/inspections/<inspection_id>/confirmation")
+@require("inspector", "clerk")
+@api.arguments(VisitConfirmationSchema)
+def record_confirmation(body, inspection_id):
+    """S9: the company's signature (or refusal) once for the whole visit, by any team member; every department's
+    result references it."""
+    department = body.pop("department", None)
+    confirmation = handle(RecordConfirmation(inspection_id, _inspector_id(), current_principal().actor, body,
+                                             department))
+    return views.confirmation_view(confirmation), 201
+
+
+@api.get("/inspections/<inspection_id>/progress")
+@require("inspector", *STAFF)
+def visit_progress(inspection_id):
+    """Where the visit stands per department (submitted, to enter, late, with its own deadline), its fixed time
+    and the company's confirmation; `complete` once every department has submitted."""
+    return views.progress_view(handle(VisitProgress(inspection_id, _inspector_id())))
 
 
 @api.route("/inspections/<inspection_id>/results", methods=["PUT", "PATCH", "DELETE"])
@@ -77,15 +118,18 @@ def list_results(inspection_id):
 @require("inspector")
 @api.arguments(DraftSchema)
 def put_draft(body, inspection_id):
-    """Save the result being written (again and again); submitting the result is what finalises it."""
-    draft = handle(SaveDraft(inspection_id, current_principal().subject, _jsonable(body)))
+    """Save a department's result being written (again and again; `department` in the body or `?department=`,
+    else the inspector's own); submitting the department's result is what finalises it."""
+    department = body.pop("department", None) or request.args.get("department") or None
+    draft = handle(SaveDraft(inspection_id, current_principal().subject, _jsonable(body), department))
     return views.draft_view(draft)
 
 
 @api.get("/inspections/<inspection_id>/draft")
 @require("inspector")
 def get_draft(inspection_id):
-    return views.draft_view(handle(GetDraft(inspection_id, current_principal().subject)))
+    return views.draft_view(handle(GetDraft(inspection_id, current_principal().subject,
+                                            request.args.get("department") or None)))
 
 
 def _jsonable(body: dict) -> dict:
@@ -127,19 +171,31 @@ def request_correction(body, result_id):
 
 
 @api.get("/corrections")
-@require(*STAFF)
+@require(*STAFF, "detachment")
 def list_corrections():
-    """The approver's queue: pending first, then the decided ones (newest first)."""
+    """The queue, newest first: `?status=pending` the approver's, `?status=approved` the detachment's."""
     queue = handle(CorrectionQueue(request.args.get("status") or None))
-    return {"items": [views.correction_view(correction) for correction, _ in queue]}
+    return {"items": [views.correction_view(correction) for correction, _, _ in queue]}
 
 
 @api.post("/corrections/<correction_id>/decision")
 @require("approver")
 @api.arguments(DecisionSchema)
 def decide_correction(body, correction_id):
+    """The sub-bureau approver's step: approve (on to the detachment) or reject."""
     correction = handle(DecideCorrection(correction_id, body["decision"] == "approve", body["note"],
                                          current_principal().actor))
+    return views.correction_view(correction)
+
+
+@api.post("/corrections/<correction_id>/detachment-decision")
+@require("detachment")
+@api.arguments(DecisionSchema)
+def detachment_decision(body, correction_id):
+    """The detachment's decision (S8): approve voids the department's result (`result.voided.<dept>`) and opens
+    its re-inspection round; reject keeps it."""
+    correction = handle(DetachmentDecision(correction_id, body["decision"] == "approve", body["note"],
+                                           current_principal().actor))
     return views.correction_view(correction)
 
 

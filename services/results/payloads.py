@@ -13,21 +13,31 @@ ANSWER_FIELDS = ("outcome", "method", "findings", "measures", "follow_up")
 
 def result_published(inspection: dict, department: dict, result: Result, rectification_deadline: str | None,
                      supersedes: str | None) -> dict:
-    """`result.published.<dept>`: exactly this department's items, plus the visit summary every partner may rely
-    on (N5); `supersedes` names the voided result a re-inspection replaces (S8)."""
+    """`result.published.<dept>`: exactly this department's items and its own category, plus the visit summary
+    every partner may rely on (N5) — its `category` and `problems_found` are the department's own, never another
+    department's; `supersedes` names the voided result a re-inspection replaces (S8)."""
     answers = {item["item_code"]: item for item in result.items}
-    own = [{**item, **{key: answers[item["code"]].get(key) for key in ANSWER_FIELDS}} for item in department["items"]]
+    own = [{**item, **{key: answers.get(item["code"], {}).get(key) for key in ANSWER_FIELDS}}
+           for item in department["items"]]
     return {
         "inspection_id": result.inspection_id, "result_id": result.id, "department": department["code"],
         "plan": inspection["plan"], "company": inspection["company"], "visit_date": result.visit_date.isoformat(),
         "category": result.category, "items": own,
         "summary": {"departments": [d["code"] for d in inspection["departments"]],
                     "lead_department": inspection["lead_department"], "category": result.category,
-                    "problems_found": sum(1 for item in result.items if item["outcome"] == "发现问题")},
+                    "problems_found": sum(1 for item in own if item["outcome"] == "发现问题")},
         "round": result.round, "publication_due": result.publication_due.isoformat(),
         "published_late": result.published_late, "rectification_deadline": rectification_deadline,
         "supersedes": supersedes,
     }
+
+
+def result_voided(result: Result, correction, voided_at) -> dict:
+    """`result.voided.<dept>` (S8): the department's result is void after the detachment's decision; discard it
+    — the re-inspection's `result.published.<dept>` names it in `supersedes`."""
+    return {"inspection_id": result.inspection_id, "result_id": result.id, "department": result.department,
+            "round": result.round, "reason": correction.reason, "voided_at": iso(voided_at),
+            "correction_id": correction.id}
 
 
 def rectification_updated(record: RectificationRecord) -> dict:

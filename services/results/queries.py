@@ -22,6 +22,14 @@ class GetResult(Query):
 class GetDraft(Query):
     inspection_id: str
     inspector_id: str
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class VisitProgress(Query):
+    """Where a visit stands per department (submitted, waiting, late), its fixed time and the confirmation."""
+    inspection_id: str
+    inspector_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,7 +40,8 @@ class GetEvidence(Query):
 
 @dataclass(frozen=True)
 class CorrectionQueue(Query):
-    """The approver's queue, newest first, each application with the result it would correct."""
+    """The approver's and the detachment's queue, newest first, each application with the result it would
+    correct; `status` pending (the approver's step) or approved (the detachment's)."""
     status: str | None = None
 
 
@@ -58,15 +67,18 @@ class PublicResults(Query):
 
 @dataclass(frozen=True)
 class MyVisits(Query):
-    """The inspector's visits, newest first, and whether each still needs its result."""
+    """The inspector's visits, newest first, each department's state and whether the inspector's own departments
+    still need their result."""
     inspector_id: str
 
 
 @dataclass(frozen=True)
 class ResultForm(Query):
-    """What the result form shows: the assignment, the round's result if submitted, else the draft."""
+    """What a department's result form shows: the assignment, the department's round's result if submitted, else
+    the inspector's draft; the fixed time and the confirmation on file. `department` None: the inspector's own."""
     inspection_id: str
     inspector_id: str
+    department: str | None = None
 
 
 @dataclass(frozen=True)

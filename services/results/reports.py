@@ -40,10 +40,10 @@ def to_xlsx(report: dict) -> bytes:
     for column, width in zip("ABCDEFGHIJ", (14, 30, 12, 10, 10, 14, 10, 10, 10, 10)):
         sheet.column_dimensions[column].width = width
     missed = book.create_sheet("未完成任务")
-    missed.append(["检查编号", "企业名称", "统一社会信用代码", "中队", "原因", "期限"])
+    missed.append(["检查编号", "企业名称", "统一社会信用代码", "中队", "部门", "原因", "期限"])
     for item in report["not_completed"]:
         missed.append([item["inspection_id"], item["company"]["name"], item["company"]["uscc"], item["squadron"],
-                       item["reason"], item["due"]])
+                       item.get("department_name", ""), item["reason"], item["due"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

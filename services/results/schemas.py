@@ -39,15 +39,25 @@ class ConfirmationSchema(BaseSchema):
 
 
 class ResultSchema(BaseSchema):
+    """A department's result: `department` names it (else the departments of the items given); `category` is the
+    department's own (else derived from its items); the company's confirmation is given once for the visit — with
+    the first department's result or on its own (`POST …/confirmation`)."""
+    department = String(load_default=None, allow_none=True, validate=length(min=1, max=20))
     visit_date = Date(required=True)
-    category = String(required=True, validate=one_of(VISIT_CATEGORIES))
+    category = String(load_default=None, allow_none=True, validate=one_of(VISIT_CATEGORIES))
     items = List(Nested(ItemResultSchema), required=True,
                  validate=validate.Length(min=1, error="至少应填写一项检查结果"))
-    company_confirmation = Nested(ConfirmationSchema, required=True)
+    company_confirmation = Nested(ConfirmationSchema, load_default=None, allow_none=True)
+
+
+class VisitConfirmationSchema(ConfirmationSchema):
+    """`POST …/confirmation`: the company's confirmation on its own; `department` only for a re-inspection."""
+    department = String(load_default=None, allow_none=True, validate=length(min=1, max=20))
 
 
 class DraftSchema(BaseSchema):
     """Anything of a result, incomplete: checked only for shape; submitting checks the rest."""
+    department = String(load_default=None, allow_none=True, validate=length(min=1, max=20))
     visit_date = Date(load_default=None, allow_none=True)
     category = String(load_default=None, allow_none=True, validate=length(max=60))
     items = List(Dict(), load_default=list, validate=validate.Length(max=200))

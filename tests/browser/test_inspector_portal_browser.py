@@ -7,23 +7,21 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.conftest import main_text_with
-from tests.flow import WsgiHttp, login, ok
-from tests.support.letters import drawn_visit
+from tests.support.letters import drawn_visit, eco_logins
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_inspector_logs_in_finds_the_inspection_and_downloads_its_letter(live, browser, shots, system):
-    http = WsgiHttp(system.wsgi)
     inspection = drawn_visit(system)
-    record = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]
-    username = f"insp{int(record['selected'][0][-3:]):02d}"
+    username, _ = eco_logins(system, inspection["inspection_id"])
     browser.get(f"{live}/letters/portal")
     assert "/draw/login" in browser.current_url
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys("jointinspect")
     browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     main_text_with(browser, inspection["company"]["name"])
+    main_text_with(browser, "9:30")  # the fixed visit time, not the window
     browser.save_screenshot(str(shots / "inspector_portal.png"))
     link = browser.find_element(By.CSS_SELECTOR, "a.download.joint_letter").get_attribute("href")
     cookie = browser.get_cookie("ji_token")["value"]
@@ -33,10 +31,8 @@ def test_an_inspector_logs_in_finds_the_inspection_and_downloads_its_letter(live
 
 
 def test_another_inspector_sees_nothing_of_it(live, browser, system):
-    http = WsgiHttp(system.wsgi)
-    drawn_visit(system)
-    record = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]
-    outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in record["selected"])
+    inspection = drawn_visit(system)
+    _, outsider = eco_logins(system, inspection["inspection_id"])
     browser.get(f"{live}/draw/login?next=/letters/portal")
     browser.find_element(By.ID, "username").send_keys(outsider)
     browser.find_element(By.ID, "password").send_keys("jointinspect")

@@ -19,7 +19,8 @@ def test_an_inspector_submits_a_result_on_a_phone(live, browser, shots, system, 
     username = f"insp{int(visit['team'][0][-3:]):02d}"
     _log_in(browser, live, username, "/results/my")
     main_text_with(browser, "青岛测试化工有限公司")
-    browser.find_element(By.CSS_SELECTOR, f"main a[href=\"/results/inspections/{visit['id']}/form\"]").click()
+    form = f"/results/inspections/{visit['id']}/form?department=STHJ"  # the inspector's department's form
+    browser.find_element(By.CSS_SELECTOR, f"main a[href=\"{form}\"]").click()
     main_text_with(browser, "被检查单位确认")
     width = browser.execute_script("return document.documentElement.scrollWidth")
     assert width <= 390, f"the form scrolls sideways on a phone ({width}px)"

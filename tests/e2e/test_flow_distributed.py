@@ -77,14 +77,17 @@ def _partner_queue(amqp_url: str, dept: str) -> tuple[pika.BlockingConnection, s
 
 
 def test_distributed_flow_reaches_every_partner_agency_with_exactly_its_own_items(cluster):
-    """N5 over real RabbitMQ: three departments' own queues, each gets one message with only its items."""
+    """N5 over real RabbitMQ: three departments' own queues, each gets one message with only its items and its own
+    category; the visit has one fixed time and each department's officers (issue #11)."""
     info = _seed(cluster)
     partners = {dept: _partner_queue(cluster.amqp_url, dept) for dept in THREE_DEPARTMENTS}
     channels = {dept: connection.channel() for dept, (connection, _) in partners.items()}
     http = UrlHttp(cluster.bases)
     visit = run_joint_visit(http, info, lambda check, what: wait_for(check, timeout=60, interval=0.2, message=what),
                             today())
-    assert_public_draw_record(visit["draw"])
+    for department, record in visit["draws"].items():
+        assert_public_draw_record(record)  # each department's part drawn from its own officers (N2)
+        assert {p["department"] for p in record["inspectors"]} == {department} and len(record["selected"]) >= 2
     for dept, (connection, queue) in partners.items():
         received = []
 
@@ -106,6 +109,9 @@ def test_distributed_flow_reaches_every_partner_agency_with_exactly_its_own_item
         assert [item["code"] for item in data["items"]] == THREE_DEPARTMENTS[dept]
         if dept == "SCJG":
             assert data["items"][0]["outcome"] == "发现问题" and data["rectification_deadline"]
+            assert data["category"].startswith("发现问题")
+        else:  # a department that found nothing is never published with a problem category
+            assert data["category"] == "未发现问题" and data["summary"]["problems_found"] == 0
     # exactly one each: nothing else (no other department's result, no duplicate) reaches a partner's queue
     wait_for(lambda: _all_outboxes_sent(cluster), timeout=30, message="every outbox drained")
     for dept, (connection, queue) in partners.items():

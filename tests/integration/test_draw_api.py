@@ -10,7 +10,7 @@ import pytest
 
 from tests.flow import login, ok
 from tests.support.contract import contract_validator
-from tests.support.draw import audit_count, draws, ready
+from tests.support.draw import audit_count, draws, fix_time, ready
 from tests.support.outbox import outbox_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
@@ -81,7 +81,7 @@ def test_too_few_eligible_inspectors_block_the_visit_with_a_reason_and_no_partia
     ready(system)
     assert draws(http) == []
     blocked = ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"]
-    assert "少于所需的 2 名" in blocked[0]["reason"]
+    assert "仅 0 名，至少需要 2 名" in blocked[0]["reason"]
     assert http.call("GET", "/draw/api/v1/blocked")[0] == 401
 
 
@@ -92,6 +92,7 @@ def _team(http, clerk, inspection_id):
 def test_a_replacement_needs_an_approver_who_chooses_from_the_eligible_list(system, http):
     clerk, approver = login(http, "clerk01"), login(http, "approver01")
     inspection = ready(system)
+    fix_time(system, http, clerk, inspection)
     record = _team(http, clerk, inspection["inspection_id"])
     leaving = record["selected"][0]
     inspector_token = login(http, f"insp{int(leaving[-3:]):02d}")

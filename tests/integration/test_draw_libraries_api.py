@@ -14,7 +14,7 @@ from werkzeug.test import Client
 from shared.uscc import random_uscc
 from tests.flow import login, ok
 from tests.support.contract import contract_validator
-from tests.support.draw import draws, ready
+from tests.support.draw import draws, fix_time, ready
 from tests.support.outbox import outbox_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
@@ -59,7 +59,7 @@ def test_a_target_draw_meets_the_s6_quotas_and_its_targets_become_visits(system,
 
 def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(system, http):
     clerk = login(http, "clerk01")
-    ready(system, "insp-zh", module="综合执法")
+    inspection = ready(system, "insp-zh", module="综合执法")
     assert draws(http) == [], "no lottery for comprehensive enforcement (S7)"
     waiting = ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"]
     assert "直接匹配" in waiting[0]["reason"]
@@ -71,6 +71,7 @@ def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(sy
     system.bus.drain()
     matchings = ok(http.call("GET", "/draw/api/v1/matchings"))["items"]
     assert matchings[0]["method"] == "直接匹配（非摇号）" and matchings[0]["matched_by"] == "clerk:clerk01"
+    fix_time(system, http, clerk, inspection)
     from services.letters.adapters.db import Document
     with system.runtime("letters").unit_of_work(read_only=True) as uow:
         assert uow.session.query(Document).filter_by(inspection_id="insp-zh", kind="joint_letter").count() == 1
@@ -115,7 +116,8 @@ def test_the_library_round_trips_through_excel_with_a_dry_run_preview(system, ht
     exported = Client(system.wsgi).get("/draw/api/v1/inspectors.xlsx", headers={"Authorization": f"Bearer {clerk}"})
     book = load_workbook(io.BytesIO(exported.data))
     sheet = book.active
-    assert sheet["A2"].value == "INS-001" and sheet.max_row == 21
+    library = ok(http.call("GET", "/draw/api/v1/inspectors", clerk))["items"]
+    assert sheet["A2"].value == library[0]["id"] and sheet.max_row == 1 + len(library)
     sheet["C2"] = "第九中队"                                    # a change
     sheet.append(["INS-021", "新同志", "第一中队", "37021199999", "青岛市人民政府", "2029-06-30", "是", "是",
                   "370211", "大气", ""])                        # a new officer

@@ -91,7 +91,7 @@ def test_a_blocked_visit_is_shown_to_the_clerk(system, http):
         ok(http.call("PATCH", f"/draw/api/v1/inspectors/INS-{n:03d}", clerk, {"on_duty": False, "reason": "测试"}))
     ready(system)
     page = logged_in(system).get("/draw/clerk/inspectors").get_data(as_text=True)
-    assert "无法抽取执法人员的检查（1 项）" in page and "少于所需的 2 名" in page
+    assert "检查组尚未组建完成的检查（1 个部门）" in page and "仅 0 名，至少需要 2 名" in page
 
 
 def test_the_approver_page_lists_requests_and_refuses_a_clerks_decision(system, http):

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.flow import WsgiHttp, login, ok
-from tests.support.letters import drawn_visit
+from tests.support.letters import drawn_visit, eco_logins
 
 pytestmark = pytest.mark.integration
 
@@ -133,15 +133,13 @@ def test_the_portal_lists_an_inspectors_own_letters_and_nothing_of_other_teams(s
     inspector the visit with a link per document, another inspector nothing."""
     from werkzeug.test import Client
     inspection = drawn_visit(system, "insp-portal")
-    http = WsgiHttp(system.wsgi)
-    selected = ok(http.call("GET", "/draw/api/v1/draws", login(http, "clerk01")))["items"][0]["selected"]
-    outsider = next(n for n in range(1, 19) if f"INS-{n:03d}" not in selected)
+    member, outsider = eco_logins(system, "insp-portal")
     pages = {}
-    for number in (int(selected[0][-3:]), outsider):
+    for username in (member, outsider):
         client = Client(system.wsgi)
-        client.post("/draw/login", data={"username": f"insp{number:02d}", "password": "jointinspect"})
-        pages[number] = client.get("/letters/portal").get_data(as_text=True)
-    own = pages[int(selected[0][-3:])]
+        client.post("/draw/login", data={"username": username, "password": "jointinspect"})
+        pages[username] = client.get("/letters/portal").get_data(as_text=True)
+    own = pages[member]
     assert inspection["company"]["name"] in own and 'class="download joint_letter"' in own
     assert "联合检查函 PDF" in own and "检查告知单 PDF" in own
     assert inspection["company"]["name"] not in pages[outsider] and "暂无分配给您的检查" in pages[outsider]

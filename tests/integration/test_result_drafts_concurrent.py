@@ -63,7 +63,8 @@ def test_ten_concurrent_draft_saves_of_one_visit_all_succeed(results_service):
 
 
 def test_ten_concurrent_submissions_of_one_visit_make_one_result_and_nine_409(results_service):
-    """S8 under a race: the unique (inspection, round) lets one in; the others, run again, see it and answer 409."""
+    """S8 under a race: the unique (inspection, department, round) lets one in; the others, run again, see it and
+    answer 409."""
     runtime, app = results_service
     tokens = [issue_token(runtime.settings.secret_key, Principal("inspector", member["id"], "STHJ"))
               for member in team()]
@@ -78,4 +79,6 @@ def test_ten_concurrent_submissions_of_one_visit_make_one_result_and_nine_409(re
 
     answers = at_once(SAVES, submit)
     assert sorted(status for status, _ in answers) == [201] + [409] * (SAVES - 1), answers
-    assert len(rows(runtime, "Result")) == 1 and len(rows(runtime, "Publication")) == 2
+    # the old-shape team records every department: one result per department, each once
+    assert sorted(r.department for r in rows(runtime, "Result")) == ["SCJG", "STHJ"]
+    assert len(rows(runtime, "Publication")) == 2

@@ -43,7 +43,7 @@ def test_a_refused_form_shows_why_and_keeps_no_uploaded_file(system, visit):  # 
     assert rows(system, "Result") == [] and rows(system, "Evidence") == []
 
 
-def test_the_approver_decides_in_the_queue_and_a_clerk_only_sees_it(system, http, visit):  # noqa: F811
+def test_the_approver_then_the_detachment_decide_in_their_queues(system, http, visit):  # noqa: F811
     result = ok(submit(http, visit))
     scan = upload(system, visit["tokens"][0], visit["id"], b"%PDF-1.4\n%%EOF\n", "申请.pdf")[1]["sha256"]
     correction = ok(http.call("POST", f"/results/api/v1/results/{result['id']}/corrections", visit["tokens"][0],
@@ -56,7 +56,20 @@ def test_the_approver_decides_in_the_queue_and_a_clerk_only_sees_it(system, http
     approver = _session(system, "approver01")
     page = approver.post("/results/approver/corrections", data={"id": correction["id"], "decision": "approve",
                                                                 "note": "同意"}, headers={"Origin": "http://localhost"})
-    assert "暂无待审批的更正申请" in page.get_data(as_text=True)
+    assert "暂无待审批的更正申请" in page.get_data(as_text=True) and "待支队决定" in page.get_data(as_text=True)
+    assert rows(system, "ResultVoid") == []  # the approver's step: on to the detachment
+    refused = approver.post("/results/detachment/corrections", data={"id": correction["id"], "decision": "approve"},
+                            headers={"Origin": "http://localhost"})
+    assert refused.status_code == 403 and "只有支队" in refused.get_data(as_text=True)
+    detachment = system.client()
+    detachment.set_cookie("ji_token", visit["detachment"])
+    page = detachment.get("/results/detachment/corrections").get_data(as_text=True)
+    assert "检查结果更正 · 支队决定" in page and "检查日期录入错误" in page and "approver:" in page
+    assert "青岛市生态环境局西海岸新区分局" in page  # the department whose result it is
+    page = detachment.post("/results/detachment/corrections", data={"id": correction["id"], "decision": "approve",
+                                                                    "note": "同意删除"},
+                           headers={"Origin": "http://localhost"})
+    assert "暂无待支队决定的更正申请" in page.get_data(as_text=True)
     assert rows(system, "ResultVoid")[0].correction_id == correction["id"]
 
 

@@ -27,31 +27,36 @@ def _visit(session, key, start, end, unit, departments, result=None, voided_firs
                   "departments": [{"code": d, "name": {"STHJ": "生态环境分局", "SCJG": "市场监管局"}[d],
                                    "lead": n == 0, "items": [{"code": f"{d}-01", "name": f"{d}事项"}]}
                                   for n, d in enumerate(departments)]}
-    session.add(results_db.Assignment(inspection_id=key, draw_id="d", inspector_ids=["INS-001"], round=1,
+    session.add(results_db.Assignment(inspection_id=key, draw_id="d", inspector_ids=["INS-001"], leader_id="INS-001",
                                       inspectors=[{"id": "INS-001", "unit": unit}], inspection=inspection,
+                                      parts=[{"department": d, "via": "draw", "draw_id": "d",
+                                              "inspector_ids": ["INS-001"]} for d in departments],
                                       created_at=T0))
     if result is None:
         return
     outcomes, late = result
     round_ = 1
     if voided_first:
-        session.add(_result(f"{key}-r1", key, 1, start, {"STHJ-01": "发现问题"}, False))
+        session.add(_result(f"{key}-r1", key, "STHJ", 1, start, {"STHJ-01": "发现问题"}, False))
         session.add(results_db.ResultVoid(result_id=f"{key}-r1", correction_id="c", voided_by="approver:x",
                                           voided_at=T0))
         round_ = 2
-    session.add(_result(f"{key}-r{round_}", key, round_, start, outcomes, late))
+    for department in departments:  # each department's own result
+        own = {code: outcome for code, outcome in outcomes.items() if code.startswith(department)}
+        session.add(_result(f"{key}-{department}-r{round_}", key, department, round_, start, own, late))
     session.flush()  # no ORM relationship orders the inserts: the result row first, for the foreign keys
     if rectification:
         deadline, status = rectification
         session.add(results_db.Rectification(
-            id=f"{key}-rect", result_id=f"{key}-r{round_}", inspection_id=key, department="STHJ",
+            id=f"{key}-rect", result_id=f"{key}-STHJ-r{round_}", inspection_id=key, department="STHJ",
             item_code="STHJ-01", item_name="STHJ事项", company=inspection["company"], problem="问题",
             deadline=date.fromisoformat(deadline), status=status, created_at=T0))
 
 
-def _result(result_id, key, round_, visit, outcomes, late):
-    return results_db.Result(id=result_id, inspection_id=key, round=round_, status="submitted", category="x",
-                             visit_date=date.fromisoformat(visit), submitted_by="inspector:INS-001",
+def _result(result_id, key, department, round_, visit, outcomes, late):
+    return results_db.Result(id=result_id, inspection_id=key, department=department, round=round_,
+                             status="submitted", category="x", visit_date=date.fromisoformat(visit),
+                             submitted_by="inspector:INS-001",
                              items=[{"item_code": code, "outcome": outcome} for code, outcome in outcomes.items()],
                              company_confirmation={}, submitted_at=T0, publication_due=None, published_late=late)
 

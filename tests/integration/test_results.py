@@ -33,7 +33,8 @@ def visit(system, reference, http):
     tokens = [login(http, f"insp{int(member[-3:]):02d}") for member in team]
     outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in team)
     return {"id": "insp-res", "team": team, "tokens": tokens, "outsider": login(http, outsider),
-            "clerk": login(http, "clerk01"), "approver": login(http, "approver01")}
+            "clerk": login(http, "clerk01"), "approver": login(http, "approver01"),
+            "detachment": login(http, "zhidui01")}  # the detachment (支队) decides corrections
 
 
 def upload(system, token: str, inspection_id: str, body: bytes, name: str = "photo.png"):
@@ -220,6 +221,15 @@ def test_an_approved_correction_voids_the_result_and_the_same_team_inspects_agai
     decided = ok(http.call("POST", f"/results/api/v1/corrections/{correction['id']}/decision", visit["approver"],
                            {"decision": "approve", "note": "情况属实，同意更正"}))
     assert decided["status"] == "approved" and decided["decided_by"].startswith("approver:")
+    assert ok(http.call("GET", f"/results/api/v1/inspections/{visit['id']}/results", visit["clerk"]))["items"][0][
+        "status"] == "submitted"  # the approver's step voids nothing: the detachment decides
+    path = f"/results/api/v1/corrections/{correction['id']}/detachment-decision"
+    assert http.call("POST", path, visit["approver"], {"decision": "approve"})[0] == 403
+    queue = ok(http.call("GET", "/results/api/v1/corrections?status=approved", visit["detachment"]))["items"]
+    assert [c["id"] for c in queue] == [correction["id"]]
+    confirmed = ok(http.call("POST", path, visit["detachment"], {"decision": "approve", "note": "同意删除，重新检查"}))
+    assert confirmed["status"] == "confirmed" and confirmed["detachment_by"] == "detachment:zhidui01"
+    assert outbox(system, "result.voided.STHJ")[0]["result_id"] == first["id"]
 
     results = ok(http.call("GET", f"/results/api/v1/inspections/{visit['id']}/results", visit["clerk"]))["items"]
     assert results[0]["status"] == "voided" and results[0]["void"]["correction_id"] == correction["id"]
@@ -236,8 +246,8 @@ def test_an_approved_correction_voids_the_result_and_the_same_team_inspects_agai
 
     trail = [(e.action, e.actor, e.reason) for e in rows(system, "AuditEntry")]
     actions = [a for a, _, _ in trail]
-    for step in ("result.submitted", "correction.requested", "correction.approved", "result.voided",
-                 "rectification.cancelled"):
+    for step in ("result.submitted", "correction.requested", "correction.approved", "correction.confirmed",
+                 "result.voided", "rectification.cancelled"):
         assert step in actions, step
     assert ("correction.requested", f"inspector:{visit['team'][0]}", "误将不涉及事项录为发现问题") in trail
     assert any(a == "correction.approved" and r == "情况属实，同意更正" for a, _, r in trail)
@@ -253,6 +263,9 @@ def test_a_rejected_correction_leaves_the_result_as_it_was(system, http, visit):
     assert [r["status"] for r in results] == ["submitted"]
     assert http.call("POST", f"/results/api/v1/corrections/{correction['id']}/decision", visit["approver"],
                      {"decision": "approve"})[0] == 409
+    status, error = http.call("POST", f"/results/api/v1/corrections/{correction['id']}/detachment-decision",
+                              visit["detachment"], {"decision": "approve"})
+    assert status == 409 and outbox(system, "result.voided") == []
 
 
 # --- rectification (S10) ----------------------------------------------------------------------------------

@@ -47,7 +47,9 @@ def custom(tmp_path):
         "INTAKE_DEADLINE_CHECK_SECONDS": "17",
         "DRAW_DEPARTMENT": "STHJ", "DRAW_JURISDICTION": "370211",  # checked below with other values (no inspectors)
         "DRAW_TEAM_SIZE": "3", "DRAW_ALGORITHM": "md5", "DRAW_MAX_LOAD": "9", "DRAW_COMMITMENTS_AHEAD": "7",
-        "DRAW_RECUSAL_DECISION_DAYS": "4",
+        "DRAW_RECUSAL_DECISION_DAYS": "4", "DRAW_NAMING_DAYS": "5", "DRAW_VISIT_EARLIEST_HOUR": "8",
+        "DRAW_VISIT_LATEST_HOUR": "18",
+        "LETTERS_DEPARTMENT": "SCJG",  # the issuer settings then describe the lead of the test's visits
         "LETTERS_ISSUER_CODE": "青环测联函", "LETTERS_ISSUER_NAME": "青岛市生态环境局测试分局",
         "LETTERS_CONTACT_NAME": "执法科", "LETTERS_CONTACT_PHONE": "0532-12345678", "LETTER_FONT_DIR": str(fonts),
         "RESULTS_PUBLICATION_WORKING_DAYS": "15", "RESULTS_RECTIFICATION_MONTHS": "2",
@@ -88,11 +90,15 @@ def test_the_figures_with_legal_weight_take_effect_in_what_the_system_does(custo
     visit = run_joint_visit(http, system.reference, settle, today)
     # where the data lives
     assert all((tmp_path / "own" / f"{n}.db").exists() for n in "idlr")
-    # the draw: a team of three, with MD5, seven seeds committed ahead
-    assert visit["draw"]["count"] == 3 and len(visit["draw"]["selected"]) == 3
+    # the draw: three of each department, with MD5, seven seeds committed ahead
+    assert all(record["count"] == 3 and len(record["selected"]) == 3 for record in visit["draws"].values())
     assert visit["draw"]["algorithm"] == "md5"
     commitments = ok(http.call("GET", "/draw/api/v1/seed-commitments"))["items"]
     assert sum(1 for c in commitments if not c["used_by"]) == 7
+    # the visit hours: 08:00–18:00 Beijing time
+    status, refused = http.call("PUT", f"/draw/api/v1/inspections/{visit['inspection_id']}/schedule", visit["clerk"],
+                                {"time": f"{today.isoformat()} 19:00", "reason": "改到傍晚"})
+    assert status == 422 and "18" in str(refused), refused
     # the letter: another issuer, verification links on the public address
     assert visit["documents"][0]["number"].startswith("青环测联函〔")
     letter = emitted(system, "letters", "letter.issued.")[0]
@@ -121,7 +127,8 @@ def test_the_plumbing_figures_take_effect(custom_system):
     assert [seconds for seconds, _job in intake.periodic] == [17]
     assert intake.clock.tz.key == "Asia/Urumqi"
     draw = system.runtime("draw")
-    assert draw.bus.deps["policy"].max_load == 9 and draw.bus.deps["policy"].recusal_decision_days == 4
+    policy = draw.bus.deps["policy"]
+    assert (policy.max_load, policy.recusal_decision_days, policy.naming_days) == (9, 4, 5)
     from shared.worker import Worker
     distributed = draw.settings.with_(amqp_url="amqp://guest:guest@127.0.0.1:1/")
     worker = Worker(_with_settings(draw, distributed))

@@ -7,7 +7,8 @@ CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAcc
                     "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
                     "inspectors.assigned": "InspectorsAssigned", "targets.drawn": "TargetsDrawn",
                     "letter.issued": "LetterIssued", "result.published": "ResultPublished",
-                    "rectification.updated": "RectificationUpdated"}
+                    "rectification.updated": "RectificationUpdated", "visit.scheduled": "VisitScheduled",
+                    "result.voided": "ResultVoided"}
 
 
 @functools.cache

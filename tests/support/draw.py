@@ -87,6 +87,58 @@ def an_inspection(inspection_id: str = "insp-r", uscc: str = UNIT_USCC, start: d
             "departments": [{"code": "STHJ", "name": DEPARTMENT_NAME, "lead": True, "task_ids": [], "items": [item]}]}
 
 
+PARTNERS = {"SCJG": "青岛西海岸新区市场监督管理局", "YJGL": "青岛西海岸新区应急管理局"}
+
+
+def a_joint_inspection(inspection_id: str = "insp-j", staffing: dict | None = None, lead: str = "STHJ",
+                       today: date | None = None, uscc: str = UNIT_USCC) -> dict:
+    """A three-department visit (eco, market regulation, emergency management) as `inspection.ready` carries it;
+    `staffing` maps a department code to "library" or "named" (library when absent)."""
+    inspection = an_inspection(inspection_id, uscc=uscc, today=today)
+    inspection["lead_department"] = lead
+    eco = inspection["departments"][0]
+    departments = [eco, *({"code": code, "name": name, "task_ids": [],
+                           "items": [{**eco["items"][0], "code": f"{code}-01", "department": code}]}
+                          for code, name in PARTNERS.items())]
+    for department in departments:
+        department["lead"] = department["code"] == lead
+        department["staffing"] = (staffing or {}).get(department["code"], "library")
+    inspection["departments"] = departments
+    return inspection
+
+
+def register_partner(runtime, department: str, count: int = 3, start: int = 1, jurisdiction: str = "370200",
+                     today: date | None = None) -> list[str]:
+    """`count` officers of a partner department in the platform's library (SCJG-001…), with an account each
+    (scjg01…) and the department's own account (`scjg`, role department)."""
+    from services.draw.commands import CreateAccount, RegisterInspector
+    today = today or runtime.clock.today_local()
+    ids = []
+    for n in range(start, start + count):
+        inspector = runtime.bus.handle(RegisterInspector(
+            id=f"{department}-{n:03d}", name=NAMES[(n + 9) % 20] + "（" + department + "）", unit="执法大队",
+            certificate_no=f"{department}{n:06d}", certificate_expiry=today + timedelta(days=700),
+            certificate_issuer="青岛市人民政府", jurisdiction=jurisdiction, department_code=department,
+            department_name=PARTNERS[department], actor="system:test", reason="建库"))
+        runtime.bus.handle(CreateAccount(f"{department.lower()}{n:02d}", "inspector", inspector.name,
+                                         password_hash=password_hash(), department_code=department,
+                                         inspector_id=inspector.id))
+        ids.append(inspector.id)
+    return ids
+
+
+def department_account(runtime, department: str) -> None:
+    from services.draw.commands import CreateAccount
+    runtime.bus.handle(CreateAccount(department.lower(), "department", PARTNERS[department],
+                                     password_hash=password_hash(), department_code=department))
+
+
+def named_officers(today: date, prefix: str = "YJ", count: int = 2) -> tuple:
+    return tuple({"name": f"应急执法{n}", "certificate_no": f"{prefix}3702{n:06d}",
+                  "certificate_expiry": today + timedelta(days=365), "unit": "应急管理执法大队"}
+                 for n in range(1, count + 1))
+
+
 def audit_count(runtime, action: str) -> int:
     from sqlalchemy import func, select
     audit = runtime.models["AuditEntry"]
@@ -110,6 +162,25 @@ def ready(system, inspection_id="insp-r", uscc=UNIT_USCC, start=None, end=None, 
         uow.commit()
     system.bus.drain()
     return inspection
+
+
+def ready_joint(system, inspection_id="insp-j", staffing: dict | None = None, lead: str = "STHJ") -> dict:
+    """A three-department `inspection.ready` (a_joint_inspection) through the embedded system."""
+    runtime = system.runtime("intake")
+    inspection = a_joint_inspection(inspection_id, staffing, lead, runtime.clock.today_local())
+    with runtime.unit_of_work() as uow:
+        uow.emit("inspection.ready", inspection, subject=inspection_id)
+        uow.commit()
+    system.bus.drain()
+    return inspection
+
+
+def fix_time(system, http, token, inspection: dict, at: str = "09:30") -> None:
+    """Fix the visit's time on its window's first day (letters issues the set once the time is fixed)."""
+    from tests.flow import ok
+    ok(http.call("PUT", f"/draw/api/v1/inspections/{inspection['inspection_id']}/schedule", token,
+                 {"time": f"{inspection['window']['start']} {at}"}))
+    system.bus.drain()
 
 
 def draws(http, token=None) -> list[dict]:

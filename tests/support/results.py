@@ -40,7 +40,8 @@ def results_runtime(tmp_path, env: dict | None = None, clock=None):
 def inspection(inspection_id: str = "insp-1", departments=(("STHJ", ("STHJ-01",)), ("SCJG", ("SCJG-01", "SCJG-02"))),
                start: str = "2026-11-30", end: str = "2026-12-03") -> dict:
     """An `inspectors.assigned` inspection: several departments, each with its own items."""
-    names = {"STHJ": "青岛市生态环境局西海岸新区分局", "SCJG": "青岛西海岸新区市场监督管理局"}
+    names = {"STHJ": "青岛市生态环境局西海岸新区分局", "SCJG": "青岛西海岸新区市场监督管理局",
+             "YJGL": "青岛西海岸新区应急管理局"}
     return {"inspection_id": inspection_id,
             "plan": {"id": "p", "number": "〔2026〕1号", "name": "计划", "module": "部门联合"},
             "company": {"uscc": "914403001922038216", "name": "青岛测试化工有限公司", "address": "长江路1号"},
@@ -72,3 +73,29 @@ def ready_visit(system, inspection_id: str, start, end, uscc: str = "91440300192
         uow.commit()
     system.bus.drain()
     return ready
+
+
+NAMES = {"STHJ": "青岛市生态环境局西海岸新区分局", "SCJG": "青岛西海岸新区市场监督管理局",
+         "YJGL": "青岛西海岸新区应急管理局"}
+
+
+def joint_team(departments=("STHJ", "SCJG")) -> dict:
+    """An issue-11 `inspectors.assigned`'s team: two officers of each department's own library, the lead
+    department's first member leading; `parts` one per department."""
+    inspectors, parts = [], []
+    for n, code in enumerate(departments):
+        ids = [f"{code}-P{k}" for k in (1, 2)]
+        inspectors += [{"id": i, "name": f"{NAMES.get(code, code)[-5:]}检查员{k}", "certificate_no": f"37{n}{k}",
+                        "department": code, "department_name": NAMES.get(code, code),
+                        "unit": "第一中队" if code == "STHJ" else NAMES.get(code, code), "leader": n == 0 and k == 1}
+                       for k, i in enumerate(ids, start=1)]
+        parts.append({"department": code, "via": "draw", "draw_id": f"draw-{code}", "inspector_ids": ids})
+    return {"inspectors": tuple(inspectors), "parts": tuple(parts), "leader_id": inspectors[0]["id"]}
+
+
+def scheduled(inspection_id: str, local_time: str = "2026-11-30 09:30", version: int = 1) -> dict:
+    """A `visit.scheduled` payload's fields results uses."""
+    from datetime import datetime, timedelta
+    at_utc = datetime.fromisoformat(local_time) - timedelta(hours=8)
+    return {"inspection_id": inspection_id, "scheduled_at": at_utc.isoformat() + "Z", "local_time": local_time,
+            "version": version, "scheduled_by": "inspector:STHJ-P1"}

@@ -86,6 +86,21 @@ def test_each_ineligibility_is_excluded_with_its_reason(changes, words):
     assert words in exclusion_reason(a_candidate(**changes), VISIT)
 
 
+def test_without_a_load_cap_an_officer_on_many_overlapping_visits_stays_eligible():
+    """Issue #11: windows of weeks overlap; the default (0) has no cap, so a real quarter is never stranded."""
+    from dataclasses import replace
+
+    from services.draw.domain.policy import DrawPolicy
+    assert DrawPolicy().max_load == 0
+    assert exclusion_reason(a_candidate(load=300), replace(VISIT, max_load=0)) is None
+
+
+def test_a_partner_departments_visit_has_no_district_rule():
+    """S6 binds the sub-bureau's own officers to its district, not a partner department's."""
+    from dataclasses import replace
+    assert exclusion_reason(a_candidate(jurisdiction="370200"), replace(VISIT, jurisdiction=None)) is None
+
+
 def test_a_period_that_does_not_touch_the_visit_does_not_exclude():
     sick = Period("病假", date(2026, 11, 1), date(2026, 11, 30))
     assert exclusion_reason(a_candidate(periods=(sick,)), VISIT) is None

@@ -104,7 +104,7 @@ def test_too_few_eligible_inspectors_block_the_visit_with_a_reason_and_no_partia
     assert draw.bus.handle(DrawInspectors(an_inspection())) is None
     assert drawn(draw) == [] and emitted(draw, prefix="inspectors.assigned") == []
     blocked = draw.bus.handle(ListBlocked())
-    assert "少于所需的 2 名" in blocked[0].reason
+    assert "仅 0 名，至少需要 2 名：请在人员库中增加" in blocked[0].reason
 
 
 def test_a_blocked_visit_is_drawn_when_it_becomes_ready_again_with_enough_inspectors(draw):

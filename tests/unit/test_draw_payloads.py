@@ -33,13 +33,38 @@ def test_an_inspector_in_an_event_never_carries_private_details():
                                              "unit": "第一中队"}
 
 
-@pytest.mark.parametrize("matched", [False, True])
-def test_a_drawn_and_a_matched_team_are_announced_by_one_builder_in_the_contracts_shape(matched):
-    team = [payloads.inspector(person(1)), payloads.inspector(person(2))]
-    draw_id = "matching:insp-1" if matched else "d-1"
-    data = payloads.inspectors_assigned(an_inspection("insp-1"), draw_id, team, matched=matched)
+def person_of(department: str, n: int):
+    return SimpleNamespace(id=f"{department}-{n}", name=f"{department}人员{n}", certificate_no=f"{department}0{n}",
+                           department_code=department, department_name=department, unit="", phone="")
+
+
+def part(department, position, lead, via, ids, draw_id=None):
+    return SimpleNamespace(department=department, position=position, lead=lead, via=via, draw_id=draw_id,
+                           inspector_ids=ids)
+
+
+@pytest.mark.parametrize("via", ["draw", "match", "named"])
+def test_a_team_is_announced_by_one_builder_in_the_contracts_shape(via):
+    parts = [part("STHJ", 0, True, via, ["STHJ-1", "STHJ-2"], "d-1" if via == "draw" else None)]
+    people = {i: person_of("STHJ", i[-1]) for i in ("STHJ-1", "STHJ-2")}
+    data = payloads.inspectors_assigned(an_inspection("insp-1"), parts, people)
     assert contract_errors("InspectorsAssigned", cloud_event("inspectors.assigned", data)) == []
-    assert ("matched" in data) is matched and data["inspection_id"] == "insp-1"
+    assert data["draw_id"] == {"draw": "d-1", "match": "matching:insp-1", "named": "named:insp-1"}[via]
+    assert data["parts"][0]["via"] == via and data["leader_id"] == "STHJ-1"
+
+
+def test_the_team_is_every_departments_members_led_by_the_lead_departments_first():
+    """S12/N5: the lead department (here market regulation, listed second) leads; every part keeps its order."""
+    parts = [part("STHJ", 0, False, "draw", ["STHJ-1", "STHJ-2"], "d-1"),
+             part("SCJG", 1, True, "named", ["SCJG-1", "SCJG-2"]),
+             part("YJGL", 2, False, "draw", ["YJGL-1", "YJGL-2"], "d-2")]
+    people = {i: person_of(i[:4], i[-1]) for p in parts for i in p.inspector_ids}
+    data = payloads.inspectors_assigned(an_inspection("insp-1"), parts, people)
+    assert [p["id"] for p in data["inspectors"]] == ["SCJG-1", "SCJG-2", "STHJ-1", "STHJ-2", "YJGL-1", "YJGL-2"]
+    assert [p["leader"] for p in data["inspectors"]] == [True] + [False] * 5 and data["leader_id"] == "SCJG-1"
+    assert [p["department"] for p in data["parts"]] == ["STHJ", "SCJG", "YJGL"]
+    assert data["draw_id"] == "named:insp-1"
+    assert contract_errors("InspectorsAssigned", cloud_event("inspectors.assigned", data)) == []
 
 
 def test_a_replacement_is_announced_in_the_contracts_shape():

@@ -22,7 +22,8 @@ NOW = datetime(2026, 11, 30, 2, 30, tzinfo=timezone.utc)
 SOURCES = {"task.submitted": "partner-SCJG", "task.accepted": "intake", "task.rejected": "intake",
            "inspection.ready": "intake", "targets.drawn": "draw", "inspectors.assigned": "draw",
            "inspectors.replaced": "draw", "letter.issued": "letters", "result.published": "results",
-           "rectification.updated": "results"}
+           "rectification.updated": "results", "visit.scheduled": "draw",
+           "result.voided": "results"}
 
 
 def cloud_event(name: str, data: dict, subject: str | None = "insp-1") -> dict:
@@ -56,6 +57,25 @@ def a_team():
     return [payloads.inspector(person) for person in people]
 
 
+def a_team_by_department():
+    """The SCJG-led visit's parts: market regulation named its officers (匹配), the eco side's were drawn."""
+    people = {f"{d}-{n}": Row(id=f"{d}-{n}", name=f"{d}人员{n}", certificate_no=f"{d}00{n}", department_code=d,
+                              department_name=d, unit="") for d in ("SCJG", "STHJ") for n in (1, 2)}
+    parts = [Row(department="SCJG", position=0, lead=True, via="named", draw_id=None,
+                 inspector_ids=["SCJG-1", "SCJG-2"]),
+             Row(department="STHJ", position=1, lead=False, via="draw", draw_id="draw-1",
+                 inspector_ids=["STHJ-1", "STHJ-2"])]
+    return parts, people
+
+
+def a_schedule(inspection: dict, team: list[dict]):
+    """A visit whose time was fixed, then changed once (version 2)."""
+    return Row(inspection_id="insp-1", scheduled_at=datetime(2026, 12, 3, 1, 30, tzinfo=timezone.utc), version=2,
+               scheduled_by="inspector:INS-001", plan=inspection["plan"], company=inspection["company"],
+               window_start=date(2026, 11, 30), window_end=date(2026, 12, 31),
+               team=team)
+
+
 def every_event() -> dict[str, dict]:
     from services.draw import payloads as draw
     from services.intake import payloads as intake
@@ -65,14 +85,15 @@ def every_event() -> dict[str, dict]:
     inspection = intake.inspection_ready(a_visit())
     team = a_team()
     scjg = inspection["departments"][0]
-    document = Row(inspection_id="insp-1", id="doc-1", number="青环西联函〔2026〕1号", verification_code="ABCD2345",
+    document = Row(inspection_id="insp-1", id="doc-1", number="黄市监联函〔2026〕1号", verification_code="ABCD2345",
                    content={"verification": {"url": "https://jc.example.gov.cn/letters/verify/ABCD2345"}})
-    result = Row(inspection_id="insp-1", id="res-1", visit_date=date(2026, 12, 1), category="发现问题待后续处理",
+    result = Row(inspection_id="insp-1", id="res-1", department="SCJG", visit_date=date(2026, 12, 1),
+                 category="发现问题待后续处理",  # SCJG's own result: its own items, its own category
                  items=[{"item_code": "SCJG-01", "outcome": "发现问题", "method": "现场检查",
-                         "findings": "登记住所与实际经营地不一致", "measures": "责令限期改正", "follow_up": "责令改正"},
-                        {"item_code": "STHJ-01", "outcome": "未发现问题"},
-                        {"item_code": "STHJ-02", "outcome": "未发现问题"}],
+                         "findings": "登记住所与实际经营地不一致", "measures": "责令限期改正",
+                         "follow_up": "责令改正"}],
                  round=1, publication_due=date(2026, 12, 29), published_late=False)
+    correction = Row(id="corr-1", reason="SCJG-01 误录为发现问题")
     rectification = Row(id="rect-1", inspection_id="insp-1", result_id="res-1", department="SCJG",
                         item_code="SCJG-01", item_name="SCJG-01 检查事项", company=inspection["company"],
                         problem="登记住所与实际经营地不一致", deadline=date(2027, 3, 1), status="open",
@@ -93,11 +114,17 @@ def every_event() -> dict[str, dict]:
             "任务内容校验未通过", fields={"company.uscc": ["统一社会信用代码校验位不正确"]})),
         "inspection.ready": inspection,
         "targets.drawn": draw.targets_drawn(target_draw, "STHJ"),
-        "inspectors.assigned": draw.inspectors_assigned(inspection, "draw-1", team),
+        "inspectors.assigned": draw.inspectors_assigned(inspection, *a_team_by_department()),
+        "visit.scheduled": draw.visit_scheduled(a_schedule(inspection, draw.team(*a_team_by_department())),
+                                                "2026-12-03 09:30",
+                                                "2026-12-02T01:30:00Z", "企业负责人当日外出", department="SCJG"),
         "inspectors.replaced": draw.inspectors_replaced(draw_record, replacement, team[0], {**team[0], "id": "INS-003",
                                                         "name": "张志强"}, "approver:approver01", team),
-        "letter.issued": letters.letter_issued(document, inspection, scjg, team),
+        "letter.issued": letters.letter_issued(document, inspection, scjg, team,
+                                               {"department": "SCJG", "name": "市场监督管理局", "code": "黄市监联函"},
+                                               "2026-12-03T01:30:00Z"),
         "result.published": results.result_published(inspection, scjg, result, "2027-03-01", None),
+        "result.voided": results.result_voided(result, correction, NOW),
         "rectification.updated": results.rectification_updated(
             RectificationRecord(rectification, (progress,), "第一中队", False)),
     }

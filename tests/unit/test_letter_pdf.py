@@ -75,7 +75,7 @@ def test_the_inspectors_are_named_with_their_certificates(letter_text):
 
 
 def test_dates_are_chinese_without_leading_zeros(letter_text):
-    assert "2026年12月1日至2026年12月5日" in letter_text and "2026年11月28日" in letter_text
+    assert "2026年12月3日9:30" in letter_text and "2026年11月28日" in letter_text
 
 
 def test_the_verification_code_and_url_are_printed(letter_text):
@@ -217,14 +217,14 @@ def test_the_renderer_reads_the_font_copies_from_the_configured_folder(tmp_path,
     Read from the fetcher, not the PDF: a process keeps every @font-face it ever loaded (one FontConfiguration)."""
     from services.letters.queries import DocumentPdf, DocumentsOfInspection
     from shared.auth import Principal
-    from tests.support.letters import issue, letters_runtime
+    from tests.support.letters import assign_and_schedule, letters_runtime
     fetchers = []
     monkeypatch.setattr(pdf, "write_pdf", lambda html, fetcher: fetchers.append(fetcher) or b"%PDF-")
     clerk = Principal("clerk", "clerk01")
     for folder, expected in ((tmp_path / "no-fonts", set()), (fonts.DEFAULT_FONT_DIR, {f.file for f in fonts.FACES})):
         runtime = letters_runtime(tmp_path / folder.name, real_renderer=True, LETTER_FONT_DIR=str(folder))
         try:
-            runtime.bus.handle(issue())
+            assign_and_schedule(runtime)
             letter = runtime.bus.handle(DocumentsOfInspection("insp-1", clerk))[0]
             assert runtime.bus.handle(DocumentPdf(letter.id, clerk))[1] == b"%PDF-"
         finally:

@@ -1,6 +1,7 @@
 """results' use cases on its bus alone — a temporary SQLite file, no Flask app, no other service: assignment →
 submit → one `result.published.<dept>` per department with exactly its items; S8 append-only; drafts as upserts;
-corrections; the figures from the settings."""
+corrections; the figures from the settings. These visits have an `inspectors.assigned` of the shape before issue 11
+(no parts: every member records for every department); per-department teams: test_result_departments.py."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from services.results.commands import (
     AddEvidence,
     ApplyForCorrection,
     DecideCorrection,
+    DetachmentDecision,
     RecordAssignment,
     RecordReplacement,
     SaveDraft,
@@ -58,12 +60,16 @@ def submit(runtime, inspector: str = "INS-001", problem_in: tuple[str, ...] = ()
 
 def test_each_department_is_published_exactly_its_own_items(runtime):
     assign(runtime)
-    result = submit(runtime, problem_in=("SCJG-02",))
+    sthj_result, scjg_result = submit(runtime, problem_in=("SCJG-02",))
     sthj, scjg = outbox(runtime, "result.published.STHJ"), outbox(runtime, "result.published.SCJG")
     assert [i["code"] for i in sthj[0]["items"]] == ["STHJ-01"]
     assert [(i["code"], i["outcome"]) for i in scjg[0]["items"]] == [("SCJG-01", "未发现问题"), ("SCJG-02", "发现问题")]
     assert sthj[0]["rectification_deadline"] is None and scjg[0]["rectification_deadline"] == "2027-02-28"
-    assert scjg[0]["result_id"] == result.id and scjg[0]["supersedes"] is None
+    assert scjg[0]["result_id"] == scjg_result.id and scjg[0]["supersedes"] is None
+    assert sthj[0]["result_id"] == sthj_result.id != scjg_result.id
+    # one visit category given for both: the department that found nothing is not published as having found
+    assert (sthj[0]["category"], sthj[0]["summary"]["problems_found"]) == ("未发现问题", 0)
+    assert (scjg[0]["category"], scjg[0]["summary"]["problems_found"]) == ("发现问题待后续处理", 1)
     assert [r["item_code"] for r in outbox(runtime, "rectification.updated.SCJG")] == ["SCJG-02"]
 
 
@@ -82,7 +88,7 @@ def test_a_result_is_written_once(runtime):
     with pytest.raises(Conflict) as refused:
         submit(runtime, inspector="INS-002")
     assert refused.value.code == "result_final"
-    assert [r.id for r in rows(runtime, "Result")] == [first.id]
+    assert sorted(r.id for r in rows(runtime, "Result")) == sorted(r.id for r in first)
 
 
 def test_no_code_path_changes_or_deletes_a_written_result(runtime):
@@ -143,14 +149,18 @@ def test_only_the_current_team_records_after_a_replacement(runtime):
 
 def test_an_approved_correction_voids_the_result_and_the_reinspection_supersedes_it(runtime):
     assign(runtime)
-    first = submit(runtime, problem_in=("STHJ-01",))
+    first = submit(runtime, problem_in=("STHJ-01",))[0]
     scan = runtime.bus.handle(AddEvidence("insp-1", "INS-001", "inspector:INS-001", "申请.pdf", PDF)).sha256
     correction = runtime.bus.handle(ApplyForCorrection(first.id, "误录为发现问题", scan, "inspector:INS-001",
                                                        "INS-001"))
     runtime.bus.handle(DecideCorrection(correction.id, True, "同意", "approver:approver01"))
+    assert [r.status for r in rows(runtime, "Rectification")] == ["open"]  # the approver's step voids nothing
+    runtime.bus.handle(DetachmentDecision(correction.id, True, "同意删除", "detachment:zhidui01"))
     assert [r.status for r in rows(runtime, "Rectification")] == ["cancelled"]
-    second = submit(runtime, inspector="INS-002")
-    assert second.round == 2
+    [second] = runtime.bus.handle(SubmitResult(
+        inspection_id="insp-1", inspector_id="INS-002", actor="inspector:INS-002", visit_date=VISIT,
+        items=answers()[:1], department="STHJ", company_confirmation={"name": "王经理", "confirmed_at": "重新检查"}))
+    assert second.round == 2 and second.department == "STHJ"
     assert [m["supersedes"] for m in outbox(runtime, "result.published.STHJ")] == [None, first.id]
     assert [u["status"] for u in outbox(runtime, "rectification.updated.STHJ")] == ["open", "cancelled"]
 
@@ -161,7 +171,9 @@ def test_an_event_becomes_its_command_through_the_inbox_once(runtime):
     event = events.parse(body)
     assert runtime.deliver("results.inspectors.assigned", event).value == "processed"
     assert runtime.deliver("results.inspectors.assigned", event).value == "duplicate"
-    assert [a.inspector_ids for a in rows(runtime, "Assignment")] == [["INS-001", "INS-002"]]
+    [assignment] = rows(runtime, "Assignment")
+    assert assignment.inspector_ids == ["INS-001", "INS-002"] and assignment.leader_id == "INS-001"
+    assert [p["inspector_ids"] for p in assignment.parts] == [["INS-001", "INS-002"]] * 2  # the old shape
 
 
 def test_the_legal_figures_come_from_the_settings(tmp_path):
@@ -170,7 +182,7 @@ def test_the_legal_figures_come_from_the_settings(tmp_path):
                               clock=at(VISIT))
     try:
         assign(runtime)
-        result = submit(runtime, problem_in=("STHJ-01",))
+        result = submit(runtime, problem_in=("STHJ-01",))[0]
         assert result.publication_due == date(2026, 12, 7)  # 5 working days after Monday 30 November
         assert rows(runtime, "Rectification")[0].deadline == date(2026, 12, 30)
         assert runtime.bus.handle(Report("monthly", "2026-11"))["due_on"] == "2026-12-07"

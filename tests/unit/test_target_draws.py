@@ -164,5 +164,5 @@ def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(dr
     (row,) = outbox_rows(draw, prefix="inspectors.assigned")
     event = json.loads(row.body)
     assert contract_errors("InspectorsAssigned", event) == []
-    assert event["data"]["matched"] is True and event["data"]["draw_id"] == "matching:insp-zh"
+    assert event["data"]["parts"][0]["via"] == "match" and event["data"]["draw_id"] == "matching:insp-zh"
     assert draw.bus.handle(ListBlocked()) == []

@@ -27,6 +27,9 @@ class Inspector(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")  # private: never in public records
     jurisdiction: Mapped[str] = mapped_column(String(12), default="370211")  # S6: drawn from its own district
     expertise: Mapped[list] = mapped_column(JSON, default=list)
+    # "library": registered here and drawn; "named": named by a department that keeps its officers elsewhere
+    # (匹配) — recorded so its members can be on the team and the letter, never drawn
+    source: Mapped[str] = mapped_column(String(20), default="library", server_default="library")
 
 
 class StatusPeriod(Base):
@@ -99,10 +102,13 @@ class DrawRecord(Base):
     `subject_kind` 'inspection' (the team of a visit; `inspection_id` is set) or 'target_draw' (one stratum of a
     target draw; `purpose` names the stratum)."""
     __tablename__ = "draw_record"
-    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "purpose", name="uq_draw_subject_purpose"),)
+    __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "purpose", "department",
+                                       name="uq_draw_subject_purpose_department"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     subject_kind: Mapped[str] = mapped_column(String(20))
     subject_id: Mapped[str] = mapped_column(String(36), index=True)
+    # an inspector draw is one department's part of a visit's team (N2, N5): the visit and whose officers
+    department: Mapped[str | None] = mapped_column(String(20), nullable=True)
     inspection_id: Mapped[str | None] = mapped_column(String(36), index=True, nullable=True)
     purpose: Mapped[str] = mapped_column(String(20))
     algorithm: Mapped[str] = mapped_column(String(20))
@@ -222,10 +228,4 @@ class Filing(Base):
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class DrawBlocked(Base):
-    """An inspection that cannot be drawn (too few eligible inspectors): visible, never a partial team."""
-    __tablename__ = "draw_blocked"
-    inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    reason: Mapped[str] = mapped_column(Text)
-    inspection: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+from . import parts, schedules  # noqa: E402,F401  (VisitSchedule, TeamAssembly, DepartmentPart: on this metadata)

@@ -22,7 +22,7 @@ def public_numbers_before(session, moment) -> list[list[int]]:
 def record_draw(session, now, draw_id: str, algorithm: str, *, subject_kind: str, subject_id: str, purpose: str,
                 pool: list[str], count: int, excluded: list[dict], operator: str, visit_start: date,
                 inspection_id: str | None = None, inspectors=None, inspection: dict | None = None,
-                people: dict | None = None) -> DrawRecord | None:
+                people: dict | None = None, department: str | None = None) -> DrawRecord | None:
     """The stored draw, or None when no seed was committed before `now` (then nothing is drawn).
     `people` (id → public inspector dict) fills the record's confidential `inspectors` in pick order."""
     commitment = commitments.take(session, now, draw_id)
@@ -31,6 +31,7 @@ def record_draw(session, now, draw_id: str, algorithm: str, *, subject_kind: str
     drawn = make_verifiable_draw(pool, count, commitment.seed, public_numbers_before(session, now), algorithm)
     record = DrawRecord(
         id=draw_id, subject_kind=subject_kind, subject_id=subject_id, inspection_id=inspection_id, purpose=purpose,
+        department=department,
         algorithm=drawn.algorithm, sources=drawn.sources, key=drawn.key, pool=drawn.pool, pool_hash=drawn.pool_hash,
         excluded=excluded, count=drawn.count, selected=drawn.selected, commitment_id=commitment.id,
         operator=operator, visit_start=visit_start,

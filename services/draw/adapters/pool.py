@@ -11,15 +11,23 @@ from ..domain.policy import DrawPolicy
 from .db import DeclaredInterest, Inspector, StatusPeriod, TeamMember
 
 
-def visit_of(inspection: dict, policy: DrawPolicy) -> Visit:
+def visit_of(inspection: dict, policy: DrawPolicy, department: str | None = None) -> Visit:
+    """The visit as one department's part sees it: the district rule (S6) binds only the sub-bureau's own
+    officers (`policy.department`); a partner department's officers are its own, wherever they sit."""
+    department = department or policy.department
     return Visit(company_uscc=inspection["company"]["uscc"], start=date.fromisoformat(inspection["window"]["start"]),
-                 end=date.fromisoformat(inspection["window"]["end"]), jurisdiction=policy.jurisdiction,
+                 end=date.fromisoformat(inspection["window"]["end"]),
+                 jurisdiction=policy.jurisdiction if department == policy.department else None,
                  max_load=policy.max_load)
 
 
-def candidates(session, policy: DrawPolicy, visit: Visit, exclude_inspection: str | None = None) -> list:
-    """Every inspector of the drawing department, with periods, conflicts with this company, and load."""
-    inspectors = session.execute(select(Inspector).where(Inspector.department_code == policy.department)
+def candidates(session, policy: DrawPolicy, visit: Visit, exclude_inspection: str | None = None,
+               department: str | None = None) -> list:
+    """Every officer in `department`'s library (the drawing department by default), with periods, conflicts
+    with this company, and load. Officers a department merely named for a visit are not in its library."""
+    inspectors = session.execute(select(Inspector).where(Inspector.department_code == (department or
+                                                                                       policy.department),
+                                                         Inspector.source == "library")
                                  .order_by(Inspector.id)).scalars().all()
     periods = defaultdict(list)
     for p in session.execute(select(StatusPeriod).where(StatusPeriod.start <= visit.end,
@@ -40,8 +48,9 @@ def candidates(session, policy: DrawPolicy, visit: Visit, exclude_inspection: st
                           load[i.id])) for i in inspectors]
 
 
-def eligible(session, policy: DrawPolicy, visit: Visit, exclude_inspection: str | None = None):
-    """(inspectors by id, pool ids, excluded with reasons)."""
-    pairs = candidates(session, policy, visit, exclude_inspection)
+def eligible(session, policy: DrawPolicy, visit: Visit, exclude_inspection: str | None = None,
+             department: str | None = None):
+    """(inspectors by id, pool ids, excluded with reasons) of one department's library."""
+    pairs = candidates(session, policy, visit, exclude_inspection, department)
     pool, excluded = split_pool([c for _, c in pairs], visit)
     return {i.id: i for i, _ in pairs}, pool, excluded

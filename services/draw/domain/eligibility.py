@@ -27,10 +27,12 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Visit:
+    """What a department's part is drawn for. `jurisdiction` is None for a partner department (S6 binds the
+    sub-bureau to its own district, not the partners); `max_load` 0 means no cap."""
     company_uscc: str
     start: date
     end: date
-    jurisdiction: str
+    jurisdiction: str | None
     max_load: int
 
 
@@ -41,14 +43,14 @@ def exclusion_reason(candidate: Candidate, visit: Visit) -> str | None:
         return "无执法证"
     if candidate.certificate_expiry is not None and candidate.certificate_expiry < visit.end:
         return f"执法证有效期至 {candidate.certificate_expiry}，早于检查结束日期"
-    if candidate.jurisdiction != visit.jurisdiction:
+    if visit.jurisdiction and candidate.jurisdiction != visit.jurisdiction:
         return f"不属于本辖区（{candidate.jurisdiction}）"
     for period in candidate.periods:
         if period.start <= visit.end and visit.start <= period.end:
             return f"{period.kind}（{period.start} 至 {period.end}）与检查时间重叠"
     if visit.company_uscc in candidate.conflicts:
         return "与被检查单位存在利害关系，依法回避"
-    if candidate.load >= visit.max_load:
+    if visit.max_load and candidate.load >= visit.max_load:
         return f"检查时间内已承担 {candidate.load} 项检查，达到上限"
     return None
 

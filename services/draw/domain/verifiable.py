@@ -39,10 +39,11 @@ def make_verifiable_draw(pool: list[str], count: int, seed: int, public_numbers:
 
 def public_record(record, commitment, show_names: bool) -> dict:
     """The ⚑ public record of a draw (design §4); names only for authorised roles or after the visit date (N4).
-    `subject_kind`/`subject_id` say what the draw was for; `inspection_id` is kept for inspector draws."""
+    `subject_kind`/`subject_id` say what the draw was for; `inspection_id` is kept for inspector draws, and
+    `department` says whose officers an inspector draw drew (one record per department's part of a visit)."""
     body = {
         "id": record.id, "inspection_id": record.inspection_id, "subject_kind": record.subject_kind,
-        "subject_id": record.subject_id, "purpose": record.purpose,
+        "subject_id": record.subject_id, "purpose": record.purpose, "department": record.department,
         "algorithm": record.algorithm, "sources": record.sources, "key": record.key, "pool": record.pool,
         "pool_hash": record.pool_hash, "excluded": record.excluded, "count": record.count,
         "selected": record.selected, "operator": record.operator, "created_at": iso(record.created_at),

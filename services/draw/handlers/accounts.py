@@ -22,8 +22,10 @@ def login(query: Login, uow: UnitOfWork) -> Principal | None:
 
 
 def create_account(command: CreateAccount, uow: UnitOfWork) -> Account:
-    if command.role not in ROLES or command.role == "department":
-        raise Invalid("角色不正确", fields={"role": ["应为 clerk、approver、inspector 或 admin"]})
+    if command.role not in ROLES:
+        raise Invalid("角色不正确", fields={"role": ["应为 " + "、".join(ROLES)]})
+    if command.role == "department" and not command.department_code:
+        raise Invalid("部门账号须指定部门", fields={"department_code": ["请填写部门代码，如 SCJG"]})
     if not (command.password or command.password_hash):
         raise Invalid("缺少密码", fields={"password": ["请设置密码"]})
     if uow.get(Account, command.username) is not None:
@@ -33,5 +35,5 @@ def create_account(command: CreateAccount, uow: UnitOfWork) -> Account:
                       department_code=command.department_code, inspector_id=command.inspector_id)
     uow.add(account)
     uow.audit(command.actor, "account.created", f"account:{command.username}",
-              after={"role": command.role, "inspector": command.inspector_id})
+              after={"role": command.role, "inspector": command.inspector_id, "department": command.department_code})
     return account

@@ -11,9 +11,10 @@ from shared.errors import found
 from shared.schemas import page_of
 from shared.uow import UnitOfWork
 
-from ..adapters.db import DrawBlocked, DrawRecord, SeedCommitment
+from ..adapters.db import DrawRecord, SeedCommitment
+from ..adapters.schedules import fixed_visit_day
 from ..domain.verifiable import public_record, verify_record
-from ..queries import GetDraw, ListBlocked, ListDraws, ListSeedCommitments, VerifyDraw
+from ..queries import GetDraw, ListDraws, ListSeedCommitments, VerifyDraw
 
 PRIVILEGED = ("clerk", "approver", "admin")
 
@@ -26,19 +27,21 @@ class DrawVerification:
     record: dict
 
 
-def may_see_names(record: DrawRecord, viewer: Principal | None, today) -> bool:
-    """N4: the drawn list is confidential until the visit date, except to clerks and the team itself."""
+def may_see_names(record: DrawRecord, viewer: Principal | None, today, visit_day=None) -> bool:
+    """N4: the drawn list is confidential until the visit date, except to clerks and the team itself. The visit date
+    is the fixed visit time's day once set (`visit_day`), the window's start until then."""
     if viewer and viewer.role in PRIVILEGED:
         return True
     if viewer and viewer.role == "inspector" and viewer.subject in record.selected:
         return True
-    return today >= record.visit_start
+    return today >= (visit_day or record.visit_start)
 
 
 def shown(uow: UnitOfWork, record: DrawRecord, viewer: Principal | None) -> dict:
     """The record as this viewer may see it, for the API and the public page alike."""
+    visit_day = fixed_visit_day(uow.session, record.inspection_id, uow.clock.tz)
     return public_record(record, uow.get(SeedCommitment, record.commitment_id),
-                         may_see_names(record, viewer, uow.today()))
+                         may_see_names(record, viewer, uow.today(), visit_day))
 
 
 def list_draws(query: ListDraws, uow: UnitOfWork) -> tuple[list[dict], int]:
@@ -63,7 +66,3 @@ def list_seed_commitments(query: ListSeedCommitments, uow: UnitOfWork) -> list[S
     """Published before use: hashes of the seeds future draws will take; seeds revealed once used."""
     return uow.session.execute(select(SeedCommitment).order_by(SeedCommitment.id.desc())
                                .limit(query.limit)).scalars().all()
-
-
-def list_blocked(query: ListBlocked, uow: UnitOfWork) -> list[DrawBlocked]:
-    return uow.session.execute(select(DrawBlocked).order_by(DrawBlocked.created_at)).scalars().all()

@@ -15,7 +15,7 @@ from ..adapters.db import Filing
 from ..commands import FileReport
 from ..domain.filing import changes_due_on, headcount_due_on, quarter_bounds
 from ..domain.policy import DrawPolicy
-from ..queries import QuarterChanges
+from ..queries import ListFilings, QuarterChanges
 from .target_draws import established_on_duty
 
 KINDS = ("inspector_changes", "headcount")
@@ -63,3 +63,8 @@ def file_report(command: FileReport, uow: UnitOfWork, policy: DrawPolicy) -> Fil
     uow.add(filing)
     uow.audit(command.actor, f"filing.{kind}", f"filing:{period}", after={"late": content["late"]})
     return filing
+
+
+def list_filings(query: ListFilings, uow: UnitOfWork) -> list[Filing]:
+    """What the detachment has received (S5), newest first."""
+    return uow.session.execute(select(Filing).order_by(Filing.filed_at.desc())).scalars().all()

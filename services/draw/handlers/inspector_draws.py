@@ -1,17 +1,30 @@
-"""The verifiable inspector draw (N2–N4, design §4)."""
+"""A visit's team, department by department (N2–N5, S7, S12, design §4).
+
+On `inspection.ready` every participating department gets its part: a department staffed from the platform's
+library has its officers drawn from ITS OWN library with the verifiable RFC 3797 draw (one public draw record per
+department); one that keeps its officers elsewhere names them by a deadline (handlers/naming.py); comprehensive
+enforcement is matched by the detachment (handlers/matching.py). `inspectors.assigned` goes out once, when every
+part is complete — never a one-sided team. A part that cannot be drawn stays visible with its reason and is drawn
+again whenever the pool changes or a clerk asks (重新抽取); a part that has a draw is never drawn again (N4)."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from datetime import timedelta
 
+from sqlalchemy import select
+
+from shared.clock import local_display
+from shared.errors import Conflict, found
 from shared.ids import new_id
 from shared.uow import UnitOfWork
 
 from .. import payloads
 from ..adapters import commitments
-from ..adapters.db import DrawBlocked, DrawRecord, TeamMember
+from ..adapters.db import DrawRecord, Inspector, TeamMember
 from ..adapters.draws import record_draw
+from ..adapters.parts import DepartmentPart, TeamAssembly
 from ..adapters.pool import eligible, visit_of
-from ..commands import DrawInspectors
+from ..commands import DrawInspectors, RetryDraw
+from ..domain import staffing as s
 from ..domain.policy import DrawPolicy
 from ..domain.rules import (
     PURPOSE_INSPECTORS,
@@ -21,53 +34,168 @@ from ..domain.rules import (
     is_comprehensive,
 )
 
+REDRAW_REFUSED = "该检查各部门已完成人员抽取，不得重复抽取"
+
 
 def draw_inspectors(command: DrawInspectors, uow: UnitOfWork, policy: DrawPolicy) -> DrawRecord | None:
-    """On `inspection.ready`: freeze the eligible pool, take a pre-committed seed (plus any public numbers a
-    clerk entered before), select with RFC 3797, store the public record and announce the team. One draw per
-    inspection: a second attempt is refused and audited (N4: a draw cannot be silently redone). Reached from an
-    event, so its refusals are records, never errors."""
+    """On `inspection.ready`: open the visit's parts and draw every library part; answers the lead department's
+    draw record (None when it is not drawn). Reached from an event, so its refusals are records, never errors:
+    a ready event for a visit whose team is complete is refused and audited; for a visit still waiting, only
+    the parts without a draw are tried again."""
     inspection = command.inspection
     inspection_id = inspection["inspection_id"]
-    if existing_draw(uow.session, inspection_id) is not None:
-        uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{inspection_id}",
-                  reason="该检查已完成人员抽取，不得重复抽取")
+    assembly = uow.get(TeamAssembly, inspection_id)
+    if assembly is not None and assembly.assigned_at is not None:
+        uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{inspection_id}", reason=REDRAW_REFUSED)
         return None
-    if is_comprehensive(inspection):
-        return _block(uow, inspection, WAITING_FOR_MATCHING)  # S7: matched by a clerk, not drawn
-    visit = visit_of(inspection, policy)
-    inspectors, pool, excluded = eligible(uow.session, policy, visit)
+    if assembly is None:
+        assembly = _open(uow, policy, inspection)
+    else:
+        assembly.inspection = inspection
+    for part in _undrawn(parts_of(uow.session, inspection_id)):
+        draw_part(uow, policy, assembly, part)
+    complete_if_ready(uow, assembly)
+    lead = lead_part(parts_of(uow.session, inspection_id))
+    return uow.get(DrawRecord, lead.draw_id) if lead.draw_id else None
+
+
+def retry_draw(command: RetryDraw, uow: UnitOfWork, policy: DrawPolicy) -> list[DepartmentPart]:
+    """The clerk's 重新抽取: draws the parts that have no draw yet; a visit with nothing left to draw is refused
+    and the attempt audited (N4: a draw cannot be silently redone). Answers the visit's parts as they now are."""
+    assembly = found(uow.get(TeamAssembly, command.inspection_id), "没有该检查的人员抽取记录")
+    parts = parts_of(uow.session, command.inspection_id)
+    undrawn = _undrawn(parts)
+    if not undrawn:
+        pending = "、".join(p.department_name for p in parts if p.status != s.COMPLETE)
+        reason = f"该检查没有可抽取的部门：{pending}的执法人员由本部门指派或由支队匹配" if pending else REDRAW_REFUSED
+        uow.refuse(lambda u: u.audit(command.actor, "draw.refused", f"inspection:{command.inspection_id}",
+                                     reason=reason))
+        raise Conflict(reason, code="already_drawn")
+    uow.audit(command.actor, "draw.retried", f"inspection:{command.inspection_id}",
+              after={"departments": [p.department for p in undrawn]})
+    for part in undrawn:
+        draw_part(uow, policy, assembly, part)
+    complete_if_ready(uow, assembly)
+    return parts_of(uow.session, command.inspection_id)
+
+
+def retry_blocked(uow: UnitOfWork, policy: DrawPolicy, department: str | None = None) -> int:
+    """After the pool changed (an officer added or changed, a status period, a recusal decided, an import): draw
+    again every blocked part of `department` (every department when None) that has no draw yet. Answers how
+    many parts were drawn now."""
+    query = select(DepartmentPart).where(DepartmentPart.staffing == s.LIBRARY, DepartmentPart.status == s.BLOCKED,
+                                         DepartmentPart.draw_id.is_(None))
+    if department:
+        query = query.where(DepartmentPart.department == department)
+    drawn = 0
+    for part in uow.session.execute(query.order_by(DepartmentPart.created_at, DepartmentPart.id)).scalars().all():
+        assembly = uow.get(TeamAssembly, part.inspection_id)
+        drawn += draw_part(uow, policy, assembly, part) is not None
+        complete_if_ready(uow, assembly)
+    return drawn
+
+
+def _open(uow: UnitOfWork, policy: DrawPolicy, inspection: dict) -> TeamAssembly:
+    """One part per participating department, in the order of `inspection.departments`."""
+    assembly = TeamAssembly(inspection_id=inspection["inspection_id"], inspection=inspection, created_at=uow.now)
+    uow.add(assembly)
+    uow.session.flush()  # before its parts (no ORM relationship orders the inserts)
+    comprehensive = is_comprehensive(inspection)
+    departments = inspection["departments"]
+    lead_code = next((d["code"] for d in departments if d.get("lead")), inspection.get("lead_department"))
+    for position, department in enumerate(departments):
+        staffing = s.staffing_of(department, comprehensive)
+        part = DepartmentPart(id=new_id(), inspection_id=assembly.inspection_id, department=department["code"],
+                              department_name=department.get("name") or department["code"], position=position,
+                              lead=department["code"] == lead_code, staffing=staffing, inspector_ids=[],
+                              status=s.BLOCKED if staffing == s.LIBRARY else s.WAITING, created_at=uow.now)
+        if staffing == s.NAMED:
+            part.naming_due = uow.now + timedelta(days=policy.naming_days)
+            part.reason = s.waiting_for_names(part.department_name, local_display(part.naming_due, False,
+                                                                                  uow.clock.tz), policy.team_size)
+        elif staffing == s.MATCH:
+            part.reason = WAITING_FOR_MATCHING
+        uow.add(part)
+        if staffing != s.LIBRARY:
+            uow.audit(SYSTEM_OPERATOR, "draw.waiting", f"inspection:{assembly.inspection_id}",
+                      after={"department": part.department, "staffing": staffing}, reason=part.reason)
+    uow.session.flush()
+    return assembly
+
+
+def draw_part(uow: UnitOfWork, policy: DrawPolicy, assembly: TeamAssembly,
+              part: DepartmentPart) -> DrawRecord | None:
+    """Freeze this department's eligible pool, take a pre-committed seed (plus any public numbers entered
+    before), select with RFC 3797 and keep the public record; too few eligible keeps the part blocked."""
+    if part.draw_id is not None:  # N4: one draw per department part, never redone
+        uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{part.inspection_id}", reason=REDRAW_REFUSED)
+        return None
+    inspection = assembly.inspection
+    visit = visit_of(inspection, policy, part.department)
+    inspectors, pool, excluded = eligible(uow.session, policy, visit, department=part.department)
     if len(pool) < policy.team_size:
-        return _block(uow, inspection, f"符合条件的执法人员仅 {len(pool)} 名，少于所需的 {policy.team_size} 名")
+        return _block(uow, part, s.too_few(len(pool), policy.team_size))
     record = record_draw(
-        uow.session, uow.now, new_id(), policy.algorithm, subject_kind=SUBJECT_INSPECTION, subject_id=inspection_id,
-        inspection_id=inspection_id, purpose=PURPOSE_INSPECTORS, pool=pool, count=policy.team_size,
-        excluded=excluded, operator=SYSTEM_OPERATOR, visit_start=visit.start, inspection=inspection,
+        uow.session, uow.now, new_id(), policy.algorithm, subject_kind=SUBJECT_INSPECTION,
+        subject_id=part.inspection_id, inspection_id=part.inspection_id, purpose=PURPOSE_INSPECTORS,
+        department=part.department, pool=pool, count=policy.team_size, excluded=excluded,
+        operator=SYSTEM_OPERATOR, visit_start=visit.start, inspection=inspection,
         people={i: payloads.inspector(inspectors[i]) for i in pool})
     if record is None:
-        return _block(uow, inspection, "没有事先公布的随机种子承诺，无法抽取")
-    for inspector_id in record.selected:
-        uow.add(TeamMember(id=new_id(), inspection_id=inspection_id, inspector_id=inspector_id,
-                           visit_start=visit.start, visit_end=visit.end, via="draw", since=uow.now))
-    uow.session.execute(delete(DrawBlocked).where(DrawBlocked.inspection_id == inspection_id))
-    uow.audit(SYSTEM_OPERATOR, "draw.made", f"draw:{record.id}", after={"inspection": inspection_id,
-                                                                       "selected": record.selected})
+        return _block(uow, part, s.NO_SEED)
+    complete_part(uow, part, "draw", record.selected, SYSTEM_OPERATOR, visit, draw_id=record.id)
+    uow.audit(SYSTEM_OPERATOR, "draw.made", f"draw:{record.id}",
+              after={"inspection": part.inspection_id, "department": part.department, "selected": record.selected})
     commitments.ensure_ahead(uow.session, uow.now, policy.commitments_ahead)
-    uow.emit("inspectors.assigned", payloads.inspectors_assigned(inspection, record.id, record.inspectors),
-             subject=inspection_id)
     return record
 
 
-def existing_draw(session, inspection_id: str) -> DrawRecord | None:
-    return session.execute(select(DrawRecord).where(DrawRecord.subject_kind == SUBJECT_INSPECTION,
-                                                    DrawRecord.subject_id == inspection_id,
-                                                    DrawRecord.purpose == PURPOSE_INSPECTORS)).scalar()
-
-
-def _block(uow: UnitOfWork, inspection: dict, reason: str) -> None:
-    """Too few eligible: the visit waits in a visible 'cannot draw' state; never a partial team."""
-    inspection_id = inspection["inspection_id"]
-    if uow.get(DrawBlocked, inspection_id) is None:
-        uow.add(DrawBlocked(inspection_id=inspection_id, reason=reason, inspection=inspection, created_at=uow.now))
-    uow.audit(SYSTEM_OPERATOR, "draw.blocked", f"inspection:{inspection_id}", reason=reason)
+def _block(uow: UnitOfWork, part: DepartmentPart, reason: str) -> None:
+    """Too few eligible: the part waits in a visible 'cannot draw' state with what would unblock it; never a
+    partial team. Audited when the reason changes, not at every automatic retry."""
+    if part.reason != reason:
+        uow.audit(SYSTEM_OPERATOR, "draw.blocked", f"inspection:{part.inspection_id}",
+                  after={"department": part.department}, reason=reason)
+    part.status, part.reason = s.BLOCKED, reason
     return None
+
+
+def complete_part(uow: UnitOfWork, part: DepartmentPart, via: str, inspector_ids: list[str], actor: str, visit,
+                  draw_id: str | None = None) -> None:
+    part.status, part.reason, part.via, part.draw_id = s.COMPLETE, None, via, draw_id
+    part.inspector_ids, part.completed_by, part.completed_at = list(inspector_ids), actor, uow.now
+    for inspector_id in inspector_ids:
+        uow.add(TeamMember(id=new_id(), inspection_id=part.inspection_id, inspector_id=inspector_id,
+                           visit_start=visit.start, visit_end=visit.end, via=_MEMBER_VIA[via], since=uow.now))
+
+
+_MEMBER_VIA = {"draw": "draw", "match": "matched", "named": "named"}
+
+
+def complete_if_ready(uow: UnitOfWork, assembly: TeamAssembly) -> bool:
+    """Every part complete → the one `inspectors.assigned` (the lead department's first member leads)."""
+    parts = parts_of(uow.session, assembly.inspection_id)
+    if assembly.assigned_at is not None or any(p.status != s.COMPLETE for p in parts):
+        return False
+    assembly.assigned_at = uow.now
+    uow.session.flush()
+    uow.emit("inspectors.assigned", payloads.inspectors_assigned(assembly.inspection, parts, people(uow, parts)),
+             subject=assembly.inspection_id)
+    return True
+
+
+def people(uow: UnitOfWork, parts: list[DepartmentPart]) -> dict:
+    return {i: uow.get(Inspector, i) for p in parts for i in p.inspector_ids}
+
+
+def parts_of(session, inspection_id: str) -> list[DepartmentPart]:
+    return session.execute(select(DepartmentPart).where(DepartmentPart.inspection_id == inspection_id)
+                           .order_by(DepartmentPart.position)).scalars().all()
+
+
+def lead_part(parts: list[DepartmentPart]) -> DepartmentPart:
+    return next((p for p in parts if p.lead), parts[0])
+
+
+def _undrawn(parts: list[DepartmentPart]) -> list[DepartmentPart]:
+    return [p for p in parts if p.staffing == s.LIBRARY and p.status == s.BLOCKED and p.draw_id is None]

@@ -11,11 +11,13 @@ from shared.ids import new_id
 from shared.uow import UnitOfWork
 
 from ..adapters import inspector_excel
-from ..adapters.db import DrawBlocked, Inspector, StatusPeriod
+from ..adapters.db import Inspector, StatusPeriod
 from ..commands import AddStatusPeriod, ChangeInspector, ImportInspectors, RegisterInspector
 from ..domain.library import snapshot
 from ..domain.policy import DrawPolicy
-from ..queries import ExportInspectors, InspectorLibraryOverview, ListInspectors, PreviewInspectorImport
+from ..queries import ExportInspectors, InspectorLibraryOverview, ListBlocked, ListInspectors, PreviewInspectorImport
+from .inspector_draws import retry_blocked
+from .naming import list_blocked
 
 
 def register_inspector(command: RegisterInspector, uow: UnitOfWork, policy: DrawPolicy) -> Inspector:
@@ -23,7 +25,9 @@ def register_inspector(command: RegisterInspector, uow: UnitOfWork, policy: Draw
     values["expertise"] = list(values["expertise"])
     values["department_code"] = values["department_code"] or policy.department
     values["department_name"] = values["department_name"] or policy.department
-    return _create(uow, values, command.actor, command.reason)
+    inspector = _create(uow, values, command.actor, command.reason)
+    retry_blocked(uow, policy, inspector.department_code)  # a visit stranded for want of officers is drawn now
+    return inspector
 
 
 def _create(uow: UnitOfWork, values: dict, actor: str, reason: str) -> Inspector:
@@ -38,8 +42,10 @@ def _create(uow: UnitOfWork, values: dict, actor: str, reason: str) -> Inspector
     return inspector
 
 
-def change_inspector(command: ChangeInspector, uow: UnitOfWork) -> Inspector:
-    return _change(uow, command.inspector_id, command.changes, command.actor, command.reason)
+def change_inspector(command: ChangeInspector, uow: UnitOfWork, policy: DrawPolicy) -> Inspector:
+    inspector = _change(uow, command.inspector_id, command.changes, command.actor, command.reason)
+    retry_blocked(uow, policy, inspector.department_code)
+    return inspector
 
 
 def _change(uow: UnitOfWork, inspector_id: str, values: dict, actor: str, reason: str) -> Inspector:
@@ -54,8 +60,10 @@ def _change(uow: UnitOfWork, inspector_id: str, values: dict, actor: str, reason
     return inspector
 
 
-def add_status_period(command: AddStatusPeriod, uow: UnitOfWork) -> StatusPeriod:
-    if uow.get(Inspector, command.inspector_id) is None:
+def add_status_period(command: AddStatusPeriod, uow: UnitOfWork, policy: DrawPolicy) -> StatusPeriod:
+    """A period recorded (or corrected to end sooner) changes who may be drawn: blocked parts are tried again."""
+    inspector = uow.get(Inspector, command.inspector_id)
+    if inspector is None:
         raise NotFound("执法人员不存在")
     if command.start > command.end:
         raise Invalid("期间不合法", fields={"end": ["结束日期不能早于开始日期"]})
@@ -64,6 +72,7 @@ def add_status_period(command: AddStatusPeriod, uow: UnitOfWork) -> StatusPeriod
     uow.add(period)
     uow.audit(command.actor, "inspector.period_added", f"inspector:{command.inspector_id}",
               after={"kind": command.kind, "start": str(command.start), "end": str(command.end)})
+    retry_blocked(uow, policy, inspector.department_code)
     return period
 
 
@@ -86,6 +95,8 @@ def import_inspectors(command: ImportInspectors, uow: UnitOfWork, policy: DrawPo
                     command.actor, command.reason)
         else:
             _change(uow, values.pop("id"), values, command.actor, command.reason)
+    if writes:
+        retry_blocked(uow, policy)
     return _answer(preview, dry_run=False)
 
 
@@ -114,7 +125,10 @@ def _answer(preview: list[dict], dry_run: bool) -> dict:
 
 
 def list_inspectors(query: ListInspectors, uow: UnitOfWork) -> list[Inspector]:
-    return uow.session.execute(select(Inspector).order_by(Inspector.id)).scalars().all()
+    """The library (every department's registered officers); officers a department only named for a visit are
+    not in it."""
+    return uow.session.execute(select(Inspector).where(Inspector.source == "library")
+                               .order_by(Inspector.id)).scalars().all()
 
 
 def export_inspectors(query: ExportInspectors, uow: UnitOfWork) -> bytes:
@@ -128,4 +142,4 @@ def inspector_library_overview(query: InspectorLibraryOverview, uow: UnitOfWork)
     return {"inspectors": inspectors,
             "expired": {i.id for i in inspectors if i.certificate_expiry and i.certificate_expiry < today},
             "periods": uow.session.execute(select(StatusPeriod).order_by(StatusPeriod.start)).scalars().all(),
-            "blocked": uow.session.execute(select(DrawBlocked).order_by(DrawBlocked.created_at)).scalars().all()}
+            "blocked": list_blocked(ListBlocked(), uow)}

@@ -11,12 +11,12 @@ from shared.errors import Conflict, NotFound
 from shared.ids import new_id
 from shared.uow import UnitOfWork
 
-from ..adapters.db import DeclaredInterest, DrawRecord, Inspector, RecusalApplication
+from ..adapters.db import DeclaredInterest, Inspector, RecusalApplication
 from ..commands import ApplyForRecusal, DecideRecusal, DeclareInterest
 from ..domain.policy import DrawPolicy
-from ..domain.rules import PURPOSE_INSPECTORS, SUBJECT_INSPECTION
 from ..queries import ListRecusals
-from .replacements import active_team, open_request
+from .inspector_draws import parts_of, retry_blocked
+from .replacements import open_request
 
 
 def declare_interest(command: DeclareInterest, uow: UnitOfWork) -> DeclaredInterest:
@@ -53,7 +53,8 @@ def apply_for_recusal(command: ApplyForRecusal, uow: UnitOfWork, policy: DrawPol
     return application
 
 
-def decide_recusal(command: DecideRecusal, uow: UnitOfWork) -> RecusalApplication:
+def decide_recusal(command: DecideRecusal, uow: UnitOfWork, policy: DrawPolicy) -> RecusalApplication:
+    """A decided recusal changes who may be drawn: blocked parts are tried again."""
     application = uow.get(RecusalApplication, command.application_id)
     if application is None:
         raise NotFound("回避申请不存在")
@@ -67,18 +68,18 @@ def decide_recusal(command: DecideRecusal, uow: UnitOfWork) -> RecusalApplicatio
         _declare(uow, application.inspector_id, application.company_uscc, application.reason, command.actor,
                  "application")
         _replace_if_on_team(uow, application)
+    retry_blocked(uow, policy)
     return application
 
 
 def _replace_if_on_team(uow: UnitOfWork, application: RecusalApplication) -> None:
     if not application.inspection_id:
         return
-    record = uow.session.execute(select(DrawRecord).where(
-        DrawRecord.subject_kind == SUBJECT_INSPECTION, DrawRecord.subject_id == application.inspection_id,
-        DrawRecord.purpose == PURPOSE_INSPECTORS)).scalar()
-    team = [m.inspector_id for m in active_team(uow.session, application.inspection_id)]
-    if record is not None and application.inspector_id in team:
-        open_request(uow, record.id, application.inspector_id, "执法回避",
+    part = next((p for p in parts_of(uow.session, application.inspection_id)
+                 if application.inspector_id in p.inspector_ids), None)
+    draws = [p.draw_id for p in parts_of(uow.session, application.inspection_id) if p.draw_id]
+    if part is not None and draws:  # a replacement is filed against the visit's draw record (S13)
+        open_request(uow, part.draw_id or draws[0], application.inspector_id, "执法回避",
                      f"回避申请已批准：{application.reason}", "system:recusal")
 
 

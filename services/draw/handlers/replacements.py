@@ -16,6 +16,7 @@ from ..commands import DecideReplacement, RequestReplacement
 from ..domain.policy import DrawPolicy
 from ..domain.rules import REPLACEMENT_REASONS
 from ..queries import ListReplacements, ReplacementCandidates, ReplacementQueue
+from .inspector_draws import parts_of, people
 
 
 def active_team(session, inspection_id: str) -> list[TeamMember]:
@@ -51,10 +52,12 @@ def open_request(uow: UnitOfWork, draw_id: str, inspector_id: str, reason: str, 
 
 
 def candidates(session, policy: DrawPolicy, replacement: Replacement) -> tuple[list[Inspector], list[dict]]:
-    """The eligible officers not already on the team (same rules as the draw), and who was excluded and why."""
+    """The eligible officers of the replaced member's OWN department not already on the team (same rules as the
+    draw), and who was excluded and why."""
     record = session.get(DrawRecord, replacement.draw_id)
-    inspectors, pool, excluded = eligible(session, policy, visit_of(record.inspection, policy),
-                                          exclude_inspection=record.inspection_id)
+    department = session.get(Inspector, replacement.inspector_id).department_code
+    inspectors, pool, excluded = eligible(session, policy, visit_of(record.inspection, policy, department),
+                                          exclude_inspection=record.inspection_id, department=department)
     team = {m.inspector_id for m in active_team(session, record.inspection_id)}
     return [inspectors[i] for i in pool if i not in team], excluded
 
@@ -88,9 +91,13 @@ def _approve(uow: UnitOfWork, policy: DrawPolicy, replacement: Replacement, chos
     uow.session.flush()
     uow.audit(actor, "replacement.approved", f"replacement:{replacement.id}", reason=text,
               before={"inspector": replacement.inspector_id}, after={"inspector": chosen_id})
+    parts = parts_of(uow.session, record.inspection_id)
+    for part in parts:  # the replacement takes the replaced member's place in that department's part
+        if replacement.inspector_id in part.inspector_ids:
+            part.inspector_ids = [chosen_id if i == replacement.inspector_id else i for i in part.inspector_ids]
     def person(inspector_id: str) -> dict:
         return payloads.inspector(uow.get(Inspector, inspector_id))
-    team = [person(m.inspector_id) for m in active_team(uow.session, record.inspection_id)]
+    team = payloads.team(parts, people(uow, parts))
     uow.emit("inspectors.replaced", payloads.inspectors_replaced(
         record, replacement, person(replacement.inspector_id), person(chosen_id), actor, team),
         subject=record.inspection_id)

@@ -31,6 +31,7 @@ class Document(Base):
     number: Mapped[str] = mapped_column(String(60))
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default="current")  # current / revoked
+    revoked_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)  # shown on the verification page
     verification_code: Mapped[str] = mapped_column(String(20), unique=True)
     inspector_ids: Mapped[list] = mapped_column(JSON)
     content: Mapped[dict] = mapped_column(JSON)
@@ -42,6 +43,18 @@ class DocumentFile(Base):
     __tablename__ = "document_file"
     document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Visit(Base):
+    """What letters knows of one visit: its team (`inspectors.assigned` / `inspectors.replaced`) and its fixed time
+    (`visit.scheduled`). The set is issued once both are known, whichever arrives second; until then the visit
+    shows as 待定检查时间. `schedule` keeps the newest version, so a stale or repeated announcement is ignored."""
+    __tablename__ = "visit"
+    inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    inspectors: Mapped[list | None] = mapped_column(JSON(none_as_null=True), nullable=True)  # the leader marked
+    schedule: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)  # UTC, local, version…
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class IssueFailure(Base):

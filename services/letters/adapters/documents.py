@@ -1,10 +1,10 @@
 """Reading letters' documents (the handlers' repository)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.documents import KIND_JOINT_LETTER, sort_set
-from .db import Document
+from .db import Document, Visit
 
 
 def current_set(session, inspection_id: str) -> list[Document]:
@@ -34,3 +34,15 @@ def current(session, ids: list[str] | None = None) -> list[Document]:
 
 def by_code(session, code: str) -> Document | None:
     return session.execute(select(Document).where(Document.verification_code == code.upper())).scalar()
+
+
+def latest_version(session, inspection_id: str) -> int:
+    """The newest set version of a visit (0 before its first set)."""
+    return session.execute(select(func.max(Document.version))
+                           .where(Document.inspection_id == inspection_id)).scalar() or 0
+
+
+def awaiting_time(session) -> list[Visit]:
+    """Visits whose team is known but whose time is not fixed yet (待定检查时间), newest first."""
+    return list(session.execute(select(Visit).where(Visit.inspectors.is_not(None), Visit.schedule.is_(None))
+                                .order_by(Visit.updated_at.desc())).scalars())

@@ -16,16 +16,20 @@ Why each piece is here (design §9, checked on this machine):
 
 The letter dict (built by ``domain.documents.letter_content``; every string in it is user data and is glyph-checked):
 
-    {"number": "青环西联函〔2026〕1号", "issuer": "青岛市生态环境局西海岸新区分局",
+    {"number": "青环西联函〔2026〕1号", "issuer": "青岛市生态环境局西海岸新区分局",  # the LEAD department
+     "issuer_code": "青环西联函", "issuer_department": "STHJ",
      "issued_on": "2026-11-28",                          # ISO date, printed as 2026年11月28日
      "title": "关于开展联合双随机抽查的函",
      "recipients": ["青岛市黄岛区市场监督管理局"],         # 主送: the partner departments
      "plan": {"number": "〔2026〕3号", "name": "2026年第四季度部门联合双随机抽查计划"},
      "company": {"name": "…有限公司", "uscc": "91370211MA3C1234X5", "address": "…"},
-     "window": {"start": "2026-12-01", "end": "2026-12-05"},
+     "window": {"start": "2026-12-01", "end": "2026-12-05"},     # the plan's window (verification page only)
+     "scheduled_at": "2026-12-03T01:30:00Z", "visit_time": "2026-12-03 09:30",  # the fixed time, printed
      "departments": [{"code": "SCJG", "name": "…", "lead": True,   # 牵头 (True) or 配合 (False), N5
                       "items": [{"code": "SCJG-01", "name": "登记事项检查", "basis": "《…》", "method": "现场"}]}],
-     "inspectors": [{"name": "张三", "certificate_no": "37021100123", "department": "…"}],
+     "inspectors": [{"name": "张三", "certificate_no": "37021100123", "department": "…", "leader": True}],
+     "teams": [{"department": "STHJ", "name": "…", "lead": True,           # every department's members
+                "members": [{"name": "张三", "certificate_no": "37021100123", "unit": "第一中队", "leader": True}]}],
      "contact": {"name": "李四", "phone": "0532-86888888"},
      "verification": {"code": "ABCD-EFGH-JKLM", "url": "http://…/letters/verify/ABCD-EFGH-JKLM"}}
 """
@@ -46,7 +50,7 @@ from shared.config import PROJECT_ROOT
 from shared.numerals import chinese_number
 from shared.pdf import Assets, MemoryAssetFetcher, write_pdf
 
-from ..domain.documents import MissingGlyphError
+from ..domain.documents import MissingGlyphError, visit_time_text
 from . import fonts
 
 ASSETS = PROJECT_ROOT / "templates" / "letters"
@@ -150,6 +154,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=True, undefined=StrictUndefined)
     env.filters["cndate"] = lambda iso: chinese_date(date.fromisoformat(iso))
     env.filters["cnnumber"] = chinese_number
+    env.filters["cntime"] = visit_time_text  # "2026-12-03 09:30" (Beijing) → 2026年12月3日 9:30
     return env
 
 

@@ -36,20 +36,62 @@ def set_member_number(kind: str, letter_number: str) -> str:
     return letter_number if kind == KIND_JOINT_LETTER else f"{letter_number}·{LABELS[kind]}"
 
 
-def letter_content(inspection: dict, inspectors: list[dict], issuer: Issuer, number: str, issued_on: str,
-                   code: str, verify_url: str) -> dict:
-    """The letter as the template renders it (see adapters/pdf.py for the shape)."""
+def mark_leader(inspectors: list[dict], leader_id: str | None = None) -> list[dict]:
+    """The team with exactly one member marked `leader` (the event's `leader_id`, else the member the event marks,
+    else the first), the leader first."""
+    team = [dict(i) for i in inspectors]
+    leader_id = leader_id or next((i["id"] for i in team if i.get("leader")), None) or (team[0]["id"] if team else None)
+    for member in team:
+        member["leader"] = member["id"] == leader_id
+    return sorted(team, key=lambda i: not i["leader"])
+
+
+def visit_time_text(local_time: str) -> str:
+    """"2026-12-03 09:30" (Beijing) as printed on the documents: 2026年12月3日 9:30."""
+    day, clock = local_time.split(" ")
+    year, month, date_ = (int(part) for part in day.split("-"))
+    hour, minute = clock.split(":")[:2]
+    return f"{year}年{month}月{date_}日 {int(hour)}:{minute}"
+
+
+def _teams(inspection: dict, inspectors: list[dict]) -> list[dict]:
+    """Every department's members, grouped in the order of the visit's departments, the lead first; members of a
+    department the visit does not list (an older team) follow under their own department's name."""
+    departments = sorted(inspection["departments"], key=lambda d: not d["lead"])
+    order = [(d["code"], d["name"], d["lead"]) for d in departments]
+    for member in inspectors:
+        if member["department"] not in {code for code, _, _ in order}:
+            order.append((member["department"], member.get("department_name", member["department"]), False))
+    return [{"department": code, "name": name, "lead": lead,
+             "members": [{"name": i["name"], "certificate_no": i["certificate_no"], "unit": i.get("unit") or name,
+                          "leader": bool(i.get("leader"))} for i in inspectors if i["department"] == code]}
+            for code, name, lead in order if any(i["department"] == code for i in inspectors)]
+
+
+def letter_content(inspection: dict, inspectors: list[dict], issuer: Issuer, schedule: dict, number: str,
+                   issued_on: str, code: str, verify_url: str) -> dict:
+    """The letter as the template renders it (see adapters/pdf.py for the shape): issued by the lead department
+    (`issuer`), addressed to the partner departments, with the fixed visit time (`schedule`: scheduled_at in UTC,
+    local_time in Beijing) and every department's members."""
+    leader = next((i for i in inspectors if i.get("leader")), None)
+    contact = {"name": issuer.contact_name, "phone": issuer.contact_phone} if issuer.contact_name else \
+        {"name": f"检查组组长{leader['name']}" if leader else issuer.name, "phone": ""}
     return {
-        "number": number, "issuer": issuer.name, "issued_on": issued_on, "title": "关于开展部门联合双随机抽查的函",
-        "recipients": [d["name"] for d in inspection["departments"] if d["name"] != issuer.name],
+        "number": number, "issuer": issuer.name, "issuer_code": issuer.code, "issuer_department": issuer.department,
+        "issued_on": issued_on, "title": "关于开展部门联合双随机抽查的函",
+        "recipients": [d["name"] for d in inspection["departments"]
+                       if d["code"] != issuer.department and d["name"] != issuer.name],
         "plan": {"number": inspection["plan"]["number"], "name": inspection["plan"]["name"]},
         "company": inspection["company"], "window": inspection["window"],
+        "scheduled_at": schedule["scheduled_at"], "visit_time": schedule["local_time"],
         "departments": [{"code": d["code"], "name": d["name"], "lead": d["lead"],
                          "items": [{"code": i["code"], "name": i["name"], "basis": i["basis"], "method": i["method"],
                                     "key_points": i.get("key_points", "")}
                                    for i in d["items"]]} for d in inspection["departments"]],
         "inspectors": [{"name": i["name"], "certificate_no": i["certificate_no"],
-                        "department": i.get("department_name", i["department"])} for i in inspectors],
-        "contact": {"name": issuer.contact_name, "phone": issuer.contact_phone},
+                        "department": i.get("department_name", i["department"]), "leader": bool(i.get("leader"))}
+                       for i in inspectors],
+        "teams": _teams(inspection, inspectors),
+        "contact": contact,
         "verification": {"code": code, "url": verify_url},
     }

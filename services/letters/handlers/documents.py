@@ -8,9 +8,18 @@ from shared.errors import Forbidden, found
 from shared.uow import UnitOfWork
 
 from ..adapters import documents, seals
-from ..adapters.db import Document, DocumentFile, IssueFailure
+from ..adapters.db import Document, DocumentFile, IssueFailure, Visit
 from ..domain.documents import may_see
-from ..queries import BatchPdf, DocumentPdf, DocumentsOfInspection, IssueFailures, PortalDocuments, VerifyDocument
+from ..queries import (
+    AwaitingTime,
+    BatchPdf,
+    DocumentPdf,
+    DocumentsOfInspection,
+    IssueFailures,
+    PortalDocuments,
+    VerifyDocument,
+    VisitTime,
+)
 
 
 def _check_access(principal: Principal, document: Document) -> None:
@@ -39,6 +48,22 @@ def _visible(principal: Principal, rows: list[Document]) -> list[Document]:
 
 def portal_documents(query: PortalDocuments, uow: UnitOfWork) -> list[Document]:
     return _visible(query.principal, documents.current(uow.session))
+
+
+def _team_ids(visit: Visit) -> list[str]:
+    return [i["id"] for i in visit.inspectors or []]
+
+
+def visit_time(query: VisitTime, uow: UnitOfWork) -> Visit | None:
+    visit = uow.get(Visit, query.inspection_id)
+    if visit is not None and not may_see(query.principal.role, query.principal.subject, _team_ids(visit)):
+        raise Forbidden("只有被抽中的检查人员、综合科和审批人可以查看该检查")
+    return visit
+
+
+def awaiting_time(query: AwaitingTime, uow: UnitOfWork) -> list[Visit]:
+    return [v for v in documents.awaiting_time(uow.session)
+            if may_see(query.principal.role, query.principal.subject, _team_ids(v))]
 
 
 def batch_pdf(query: BatchPdf, uow: UnitOfWork, render_documents) -> bytes | None:

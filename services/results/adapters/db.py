@@ -1,4 +1,5 @@
-"""results' own database: assignments (read model of the draw), results (append-only, S8)."""
+"""results' own database: assignments (read model of the draw), the fixed visit time, the company's confirmation,
+one result per department and round (append-only, S8)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -13,30 +14,62 @@ Base, messaging = service_database()
 
 
 class Assignment(Base):
-    """Who may record results for which visit, as told by `inspectors.assigned`."""
+    """Who may record results for which visit, as told by `inspectors.assigned`: the whole team, and per
+    department its part (`parts`: [{department, via, draw_id, inspector_ids}]) — a department's members record
+    that department's items only (谁检查、谁录入). A department's round is not kept here: it follows from its
+    results (a voided round is followed by the next)."""
     __tablename__ = "assignment"
     inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     draw_id: Mapped[str] = mapped_column(String(36))
+    leader_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     inspector_ids: Mapped[list] = mapped_column(JSON)
     inspectors: Mapped[list] = mapped_column(JSON)
+    parts: Mapped[list] = mapped_column(JSON)
     inspection: Mapped[dict] = mapped_column(JSON)
-    round: Mapped[int] = mapped_column(Integer, default=1)  # a correction re-opens the visit as round 2, …
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Result(Base):
-    """S8: written once. The unique (inspection, round) makes a second submission impossible even when two
-    arrive at the same moment."""
-    __tablename__ = "result"
-    __table_args__ = (UniqueConstraint("inspection_id", "round", name="uq_result_inspection_round"),)
+class VisitSchedule(Base):
+    """The fixed visit time, as told by `visit.scheduled` (the latest version wins); may arrive before the team."""
+    __tablename__ = "visit_schedule"
+    inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    local_time: Mapped[str] = mapped_column(String(20))  # Beijing time, "2026-12-03 09:30"
+    version: Mapped[int] = mapped_column(Integer)
+    scheduled_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Confirmation(Base):
+    """S9: the company signs the record once for the whole joint visit (`scope` "visit"); a department's
+    re-inspection after a correction is its own sitting (`scope` "<dept>#<round>"). Every department's result
+    references it. Written once."""
+    __tablename__ = "confirmation"
+    __table_args__ = (UniqueConstraint("inspection_id", "scope", name="uq_confirmation_inspection_scope"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    scope: Mapped[str] = mapped_column(String(40))
+    body: Mapped[dict] = mapped_column(JSON)  # {name, confirmed_at} | {scan} | {refused}
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Result(Base):
+    """S8: one department's result of one round, written once. The unique (inspection, department, round) makes
+    a second submission impossible even when two arrive at the same moment."""
+    __tablename__ = "result"
+    __table_args__ = (UniqueConstraint("inspection_id", "department", "round",
+                                       name="uq_result_inspection_department_round"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    department: Mapped[str] = mapped_column(String(20), index=True)
     round: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="submitted")
     category: Mapped[str] = mapped_column(String(60))
     visit_date: Mapped[date] = mapped_column(Date)
     items: Mapped[list] = mapped_column(JSON)
-    company_confirmation: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    company_confirmation: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # a copy of the confirmation's
+    confirmation_id: Mapped[str | None] = mapped_column(String(36), nullable=True)  # None: before issue 11
     submitted_by: Mapped[str] = mapped_column(String(100))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # N7: submitting publishes; due 20 working days after the visit, late ones are flagged for good.
@@ -55,10 +88,11 @@ class ResultVoid(Base):
 
 
 class Draft(Base):
-    """A result being written (on a phone, maybe over several sittings). Not a result: it may change freely
-    and is deleted when the result is submitted."""
+    """A department's result being written by one of its members (on a phone, maybe over several sittings). Not a
+    result: it may change freely and is deleted when the department's result is submitted."""
     __tablename__ = "draft"
     inspection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    department: Mapped[str] = mapped_column(String(20), primary_key=True)
     inspector_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     body: Mapped[dict] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -78,19 +112,25 @@ class Evidence(Base):
 
 
 class Correction(Base):
-    """S8: a written, signed application to correct a submitted result; decided by an approver."""
+    """S8: a written, signed application to correct one department's submitted result: approved by the
+    sub-bureau's approver (pending → approved), then decided by the detachment (approved → confirmed, which voids
+    the result); either may refuse (rejected)."""
     __tablename__ = "correction"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
+    department: Mapped[str] = mapped_column(String(20), index=True)
     reason: Mapped[str] = mapped_column(Text)
     application_sha256: Mapped[str] = mapped_column(String(64))
     requested_by: Mapped[str] = mapped_column(String(100))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending / approved / rejected
-    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending/approved/confirmed/rejected
+    decided_by: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the approver
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     decision_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detachment_by: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the detachment's decision
+    detachment_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    detachment_note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Rectification(Base):
@@ -124,8 +164,8 @@ class RectificationProgress(Base):
 
 
 class Publication(Base):
-    """N8: what the public sees of a result, one row per participating department (its own items), written
-    with the result; a voided result's rows drop out of the feed through result_void."""
+    """N8: what the public sees of a department's result (its own items, its own category), written when that
+    department submits; a voided result's row drops out of the feed through result_void."""
     __tablename__ = "publication"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
@@ -142,7 +182,7 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-APPEND_ONLY = (Result, ResultVoid, Evidence, RectificationProgress, Publication)
+APPEND_ONLY = (Result, ResultVoid, Evidence, RectificationProgress, Publication, Confirmation)
 
 
 class AppendOnlyViolation(RuntimeError):

@@ -1,5 +1,6 @@
-"""Reading results' own tables for the handlers: the visit's assignment, a round's result, evidence references,
-a rectification with its progress. Plain functions on a session; no rule lives here."""
+"""Reading results' own tables for the handlers: the visit's assignment and its departments' members, a
+department's round and result, the fixed visit time, evidence references, a rectification with its progress.
+Plain functions on a session; no rule lives here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from shared.errors import Forbidden, Invalid, NotFound
 
-from .db import Assignment, Evidence, Rectification, RectificationProgress, Result, ResultVoid
+from ..domain.team import departments_of
+from .db import Assignment, Evidence, Rectification, RectificationProgress, Result, ResultVoid, VisitSchedule
 
 
 def assignment_for(session: Session, inspection_id: str, inspector_id: str | None) -> Assignment:
@@ -28,9 +30,66 @@ def on_team(session: Session, inspection_id: str, inspector_id: str) -> bool:
     return assignment is not None and inspector_id in assignment.inspector_ids
 
 
-def result_of_round(session: Session, inspection_id: str, round_: int) -> Result | None:
+def department_of(assignment: Assignment, code: str) -> dict:
+    """The inspection's department `code` (its name and items)."""
+    department = next((d for d in assignment.inspection["departments"] if d["code"] == code), None)
+    if department is None:
+        raise NotFound("该检查不涉及此部门")
+    return department
+
+
+def member_of(assignment: Assignment, code: str, inspector_id: str | None) -> None:
+    """Only that department's members record its items (谁检查、谁录入); staff (`inspector_id` None) pass."""
+    if inspector_id is None:
+        return
+    if code not in departments_of(assignment.parts, inspector_id):
+        raise Forbidden(f"只有{department_of(assignment, code)['name']}的检查人员可以录入本部门事项的检查结果")
+
+
+def home_department(assignment: Assignment, inspector_id: str) -> str:
+    """The department an inspector records for when none is named: the first of their parts."""
+    mine = departments_of(assignment.parts, inspector_id)
+    return mine[0] if mine else assignment.inspection["departments"][0]["code"]
+
+
+def results_of(session: Session, inspection_id: str, department: str | None = None) -> list[Result]:
+    listing = select(Result).where(Result.inspection_id == inspection_id)
+    if department is not None:
+        listing = listing.where(Result.department == department)
+    return list(session.execute(listing.order_by(Result.round)).scalars())
+
+
+def current_round(session: Session, inspection_id: str, department: str) -> int:
+    """1 until the department's result of a round is voided (S8), then the next round."""
+    latest = (results_of(session, inspection_id, department) or [None])[-1]
+    if latest is None:
+        return 1
+    return latest.round + 1 if session.get(ResultVoid, latest.id) is not None else latest.round
+
+
+def result_of_round(session: Session, inspection_id: str, department: str, round_: int) -> Result | None:
     return session.execute(select(Result).where(Result.inspection_id == inspection_id,
+                                                Result.department == department,
                                                 Result.round == round_)).scalar()
+
+
+def current_results(session: Session, assignment: Assignment) -> dict[str, Result | None]:
+    """Per department (the inspection's order) its current result: the round's, if submitted and not voided."""
+    voided = voided_ids(session)
+    rows = results_of(session, assignment.inspection_id)
+    current: dict[str, Result | None] = {}
+    for department in assignment.inspection["departments"]:
+        mine = [r for r in rows if r.department == department["code"]]
+        current[department["code"]] = mine[-1] if mine and mine[-1].id not in voided else None
+    return current
+
+
+def schedule_of(session: Session, inspection_id: str) -> VisitSchedule | None:
+    return session.get(VisitSchedule, inspection_id)
+
+
+def scheduled_day(schedule: VisitSchedule | None) -> date | None:
+    return date.fromisoformat(schedule.local_time[:10]) if schedule is not None else None
 
 
 def voided_ids(session: Session) -> set[str]:
@@ -64,11 +123,19 @@ def rectification_record(session: Session, rectification: Rectification, today: 
     entries = session.execute(select(RectificationProgress).where(
         RectificationProgress.rectification_id == rectification.id).order_by(RectificationProgress.id)).scalars()
     return RectificationRecord(rectification, tuple(entries),
-                               squadron_of(session.get(Assignment, rectification.inspection_id)),
+                               squadron_of(session.get(Assignment, rectification.inspection_id),
+                                           rectification.department),
                                rectification.status == "open" and today > rectification.deadline)
 
 
-def squadron_of(assignment: Assignment | None) -> str:
-    """The squadron (中队) a visit belongs to: its team's first member's, as the draw lists them (S14, S15)."""
+def squadron_of(assignment: Assignment | None, department: str | None = None) -> str:
+    """The unit (中队) answerable for a visit (S14, S15): with `department`, that department's first member's —
+    each department answers for its own result; else the team's first member's (the leader, as the draw lists
+    them)."""
     inspectors = assignment.inspectors if assignment else []
+    if assignment is not None and department is not None:
+        part = next((p for p in assignment.parts if p["department"] == department), None)
+        first = next((i for i in inspectors if part and i["id"] in part["inspector_ids"]), None)
+        if first is not None and first.get("unit"):
+            return first["unit"]
     return (inspectors[0].get("unit") if inspectors else None) or "未分中队"

@@ -15,3 +15,28 @@ def missing_and_unknown(expected: list[str], given: list[str]) -> tuple[list[str
     unknown = [code for code in given if code not in expected]
     repeated = sorted({code for code in given if given.count(code) > 1})
     return missing, unknown, repeated
+
+
+def is_problem_category(category: str) -> bool:
+    return category.startswith("发现问题")
+
+
+def derived_category(outcomes: list[str]) -> str:
+    """A department's category as its items say it: a problem found → 发现问题待后续处理; nothing but 不涉及 → no
+    such activity; otherwise 未发现问题. The default the inspector may change within what agrees."""
+    if "发现问题" in outcomes:
+        return "发现问题待后续处理"
+    if outcomes and all(outcome == "不涉及" for outcome in outcomes):
+        return "未发现开展本次抽查涉及的经营活动"
+    return "未发现问题"
+
+
+def disagreement(category: str, outcomes: list[str]) -> str | None:
+    """Why `category` cannot be this department's category, or None: a problem found needs a 发现问题… category;
+    no problem found never allows one (a department that found nothing is never published as having found)."""
+    found = "发现问题" in outcomes
+    if found and not is_problem_category(category):
+        return f"本部门有事项发现问题，检查结果类别应为“发现问题…”，不能为“{category}”"
+    if not found and is_problem_category(category):
+        return "本部门没有事项发现问题，检查结果类别不能为“发现问题…”"
+    return None

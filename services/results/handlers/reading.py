@@ -1,9 +1,6 @@
-"""The reads of the API and the pages: a visit's results, drafts, evidence, rectifications, the inspector's
-visits, the form, the deadline dashboard. Each returns records; views.py presents them."""
+"""The reads of the API and the pages: a visit's results, drafts, evidence, rectifications (where visits stand:
+progress.py). Each returns records; views.py presents them."""
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 
@@ -14,30 +11,21 @@ from ..adapters.db import Assignment, Draft, Evidence, Rectification, Result, Re
 from ..adapters.records import (
     RectificationRecord,
     assignment_for,
+    home_department,
     on_team,
     rectification_record,
-    result_of_round,
-    voided_ids,
 )
-from ..domain.deadlines import ResultRules, publication_deadline
-from ..queries import (
-    DeadlineDashboard,
-    GetDraft,
-    GetEvidence,
-    GetResult,
-    MyVisits,
-    Rectifications,
-    ResultForm,
-    VisitResults,
-)
+from ..queries import GetDraft, GetEvidence, GetResult, Rectifications, VisitResults
 
 
 def visit_results(query: VisitResults, uow: UnitOfWork) -> list[tuple[Result, ResultVoid | None]]:
-    """Every round, voided ones included and marked (S8: all process material is kept)."""
+    """Every department's every round, voided ones included and marked (S8: all process material is kept)."""
     if query.inspector_id is not None:
         assignment_for(uow.session, query.inspection_id, query.inspector_id)
-    rows = uow.session.execute(select(Result).where(Result.inspection_id == query.inspection_id)
-                               .order_by(Result.round)).scalars().all()
+    assignment = uow.get(Assignment, query.inspection_id)
+    order = {d["code"]: n for n, d in enumerate(assignment.inspection["departments"])} if assignment else {}
+    rows = sorted(uow.session.execute(select(Result).where(Result.inspection_id == query.inspection_id)).scalars(),
+                  key=lambda r: (order.get(r.department, len(order)), r.department, r.round))
     if not rows:
         raise NotFound("该检查尚无结果")
     voids = {v.result_id: v for v in uow.session.execute(select(ResultVoid).where(
@@ -53,7 +41,9 @@ def get_result(query: GetResult, uow: UnitOfWork) -> Result:
 
 
 def get_draft(query: GetDraft, uow: UnitOfWork) -> Draft:
-    draft = uow.get(Draft, (query.inspection_id, query.inspector_id))
+    assignment = assignment_for(uow.session, query.inspection_id, query.inspector_id)
+    department = query.department or home_department(assignment, query.inspector_id)
+    draft = uow.get(Draft, (query.inspection_id, department, query.inspector_id))
     if draft is None:
         raise NotFound("没有保存的草稿")
     return draft
@@ -84,71 +74,3 @@ def rectifications(query: Rectifications, uow: UnitOfWork) -> list[Rectification
     if query.inspector_id is not None:
         records = [r for r in records if on_team(uow.session, r.rectification.inspection_id, query.inspector_id)]
     return records
-
-
-@dataclass(frozen=True)
-class VisitState:
-    """One of an inspector's visits: `status` is submitted, not_started (before the window) or to_enter."""
-    assignment: Assignment
-    result: Result | None
-    status: str
-
-
-def my_visits(query: MyVisits, uow: UnitOfWork) -> list[VisitState]:
-    today = uow.today().isoformat()
-    states = []
-    for a in uow.session.execute(select(Assignment).order_by(Assignment.created_at.desc())).scalars():
-        if query.inspector_id not in a.inspector_ids:
-            continue
-        result = result_of_round(uow.session, a.inspection_id, a.round)
-        status = "submitted" if result else "not_started" if a.inspection["window"]["start"] > today else "to_enter"
-        states.append(VisitState(a, result, status))
-    return states
-
-
-@dataclass(frozen=True)
-class FormState:
-    assignment: Assignment
-    result: Result | None
-    draft: Draft | None
-    today: date
-
-
-def result_form(query: ResultForm, uow: UnitOfWork) -> FormState:
-    """The round's submitted result if there is one, else the inspector's draft (Forbidden off the team)."""
-    assignment = assignment_for(uow.session, query.inspection_id, query.inspector_id)
-    result = result_of_round(uow.session, query.inspection_id, assignment.round)
-    draft = None if result else uow.get(Draft, (query.inspection_id, query.inspector_id))
-    return FormState(assignment, result, draft, uow.today())
-
-
-@dataclass(frozen=True)
-class WaitingVisit:
-    assignment: Assignment
-    due: date
-    late: bool
-    round: int
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    rectifications: list[RectificationRecord]
-    waiting: list[WaitingVisit]
-    today: date
-
-
-def deadline_dashboard(query: DeadlineDashboard, uow: UnitOfWork, result_rules: ResultRules) -> Dashboard:
-    """Open rectifications by deadline; visits without a current result, by their entry deadline (N7, S14)."""
-    today, session = uow.today(), uow.session
-    open_rows = [rectification_record(session, r, today) for r in session.execute(
-        select(Rectification).where(Rectification.status == "open").order_by(Rectification.deadline)).scalars()]
-    voided = voided_ids(session)
-    waiting = []
-    for a in session.execute(select(Assignment)).scalars():
-        result = result_of_round(session, a.inspection_id, a.round)
-        if result is None or result.id in voided:
-            due = publication_deadline(date.fromisoformat(a.inspection["window"]["end"]),
-                                       result_rules.publication_working_days).due
-            waiting.append(WaitingVisit(a, due, today > due, a.round))
-    waiting.sort(key=lambda w: w.due)
-    return Dashboard(open_rows, waiting, today)

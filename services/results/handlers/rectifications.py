@@ -14,13 +14,19 @@ from shared.uow import UnitOfWork
 
 from .. import payloads
 from ..adapters.db import Rectification, RectificationProgress, Result
-from ..adapters.records import RectificationRecord, assignment_for, check_evidence_refs, rectification_record
+from ..adapters.records import (
+    RectificationRecord,
+    assignment_for,
+    check_evidence_refs,
+    member_of,
+    rectification_record,
+)
 from ..commands import UpdateRectification
 from ..domain.deadlines import rectification_deadline
 
 
 def open_for(uow: UnitOfWork, result: Result, inspection: dict, months: int) -> list[Rectification]:
-    """A rectification for every item of the result with the outcome 发现问题."""
+    """A rectification for every item of the (department's) result with the outcome 发现问题."""
     owners = {item["code"]: (d["code"], item["name"]) for d in inspection["departments"] for item in d["items"]}
     opened = []
     for answer in result.items:
@@ -46,8 +52,9 @@ def update_rectification(cmd: UpdateRectification, uow: UnitOfWork) -> Rectifica
     rectification = uow.get(Rectification, cmd.rectification_id)
     if rectification is None:
         raise NotFound("整改记录不存在")
-    if cmd.inspector_id is not None:
-        assignment_for(session, rectification.inspection_id, cmd.inspector_id)
+    if cmd.inspector_id is not None:  # the department's own members follow its rectifications
+        member_of(assignment_for(session, rectification.inspection_id, cmd.inspector_id), rectification.department,
+                  cmd.inspector_id)
     check_evidence_refs(session, rectification.inspection_id, {"evidence": list(cmd.evidence)})
     if rectification.status != "open":
         raise Conflict("该整改已结束，不能再登记进展", code="rectification_closed")

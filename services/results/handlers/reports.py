@@ -3,14 +3,16 @@
 * monthly: the month's visits, due by the Nth of the month after (REPORTS_MONTHLY_DUE_DAY, default 5);
 * quarterly: the quarter's visits, due by the Nth of the next quarter (REPORTS_QUARTERLY_DUE_DAY, default 10).
 
-A visit belongs to the period its window starts in, to the squadron of its team's first member (the team leader
-the draw lists first) and to every department with items in it. For each row: dispatched, inspected (a current,
-non-voided result), entered on time (by the publication deadline, N7), problems found (items), rectified,
+A visit belongs to the period its window starts in and to every department with items in it — each department
+answerable for its own result (谁检查、谁录入), under the unit (中队) of its own first member (the old-shape team: the
+team's first member). For each row: dispatched, inspected (the department's current, non-voided result), entered on time
+(by the department's own publication deadline, N7, counted from the visit day), problems found (items), rectified,
 rectification overdue, pending (nothing entered yet, deadline not passed), completion rate = entered on time /
-(dispatched − pending). S15: a result not entered in time and a rectification overdue without completion count as
-tasks not completed, listed by name. Pending visits are left out of the rate because a report is due within days
-of the period's end, while a visit on its last days still has its working days to be entered: counting them as
-failures would make every squadron look behind; the rate is None (shown "—") when nothing is due yet.
+(dispatched − pending). S15: a department's result not entered in time and a rectification overdue without
+completion count as tasks not completed for that department, listed by name with the department. Pending visits
+are left out of the rate because a report is due within days of the period's end, while a visit on its last days
+still has its working days to be entered: counting them as failures would make every squadron look behind; the
+rate is None (shown "—") when nothing is due yet.
 """
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ from sqlalchemy import select
 from shared.numerals import ordinal_rank
 from shared.uow import UnitOfWork
 
-from ..adapters.db import Assignment, Rectification, Result
-from ..adapters.records import squadron_of, voided_ids
+from ..adapters.db import Assignment, Rectification, Result, VisitSchedule
+from ..adapters.records import scheduled_day, squadron_of, voided_ids
 from ..domain.deadlines import ResultRules, publication_deadline
 from ..domain.periods import Period, period
+from ..domain.team import counting_day
 from ..queries import Report
 
 COUNTS = ("dispatched", "inspected", "on_time", "pending", "problems", "rectified", "overdue")
@@ -41,11 +44,12 @@ def build(session, p: Period, today: date, working_days: int) -> dict:
                    if p.start.isoformat() <= a.inspection["window"]["start"] <= p.end.isoformat()]
     ids = [a.inspection_id for a in assignments]
     voided = voided_ids(session)
-    current: dict[str, Result] = {}
+    current: dict[tuple[str, str], Result | None] = {}
     for result in session.execute(select(Result).where(Result.inspection_id.in_(ids)).order_by(Result.round)
                                   ).scalars():
-        if result.id not in voided:
-            current[result.inspection_id] = result
+        current[(result.inspection_id, result.department)] = result if result.id not in voided else None
+    schedules = {s.inspection_id: scheduled_day(s) for s in session.execute(
+        select(VisitSchedule).where(VisitSchedule.inspection_id.in_(ids))).scalars()}
     by_visit: dict[tuple[str, str], list[Rectification]] = {}
     for r in session.execute(select(Rectification).where(Rectification.inspection_id.in_(ids))).scalars():
         by_visit.setdefault((r.inspection_id, r.department), []).append(r)
@@ -53,7 +57,7 @@ def build(session, p: Period, today: date, working_days: int) -> dict:
     rows: dict[tuple[str, str], dict] = {}
     not_completed: list[dict] = []
     for a in sorted(assignments, key=lambda a: (a.inspection["window"]["start"], a.inspection_id)):
-        _count_visit(a, current.get(a.inspection_id), by_visit, rows, not_completed, today, working_days)
+        _count_visit(a, current, schedules.get(a.inspection_id), by_visit, rows, not_completed, today, working_days)
     ordered = [rows[key] for key in sorted(rows, key=lambda k: (ordinal_rank(k[0]), k))]
     for row in ordered:
         row["completion_rate"] = _rate(row["on_time"], row["dispatched"] - row["pending"])
@@ -64,17 +68,22 @@ def build(session, p: Period, today: date, working_days: int) -> dict:
             "rows": ordered, "totals": totals, "not_completed": not_completed}
 
 
-def _count_visit(a: Assignment, result: Result | None, by_visit: dict, rows: dict, not_completed: list,
-                 today: date, working_days: int) -> None:
-    squadron = squadron_of(a)
-    due = publication_deadline(date.fromisoformat(a.inspection["window"]["end"]), working_days).due
-    late_entry = (result is None and today > due) or (result is not None and result.published_late)
+def _count_visit(a: Assignment, current: dict, scheduled: date | None, by_visit: dict, rows: dict,
+                 not_completed: list, today: date, working_days: int) -> None:
     company = a.inspection["company"]
-    if late_entry:
-        not_completed.append({"inspection_id": a.inspection_id, "company": company, "squadron": squadron,
-                              "reason": "检查结果逾期录入" if result else "检查结果未按时录入",
-                              "due": due.isoformat()})
+    results = {d["code"]: current.get((a.inspection_id, d["code"])) for d in a.inspection["departments"]}
+    recorded = [r.visit_date for r in results.values() if r is not None]
+    waiting_due = publication_deadline(counting_day(recorded, scheduled, a.inspection["window"]["end"]),
+                                       working_days).due
     for department in a.inspection["departments"]:
+        result, squadron = results[department["code"]], squadron_of(a, department["code"])
+        due = result.publication_due if result is not None and result.publication_due else waiting_due
+        late_entry = (result is None and today > due) or (result is not None and result.published_late)
+        missed = {"inspection_id": a.inspection_id, "company": company, "squadron": squadron,
+                  "department": department["code"], "department_name": department["name"]}
+        if late_entry:
+            not_completed.append({**missed, "reason": "检查结果逾期录入" if result else "检查结果未按时录入",
+                                  "due": due.isoformat()})
         row = rows.setdefault((squadron, department["code"]), {
             "squadron": squadron, "department": department["code"], "department_name": department["name"],
             **{key: 0 for key in COUNTS}})
@@ -92,8 +101,8 @@ def _count_visit(a: Assignment, result: Result | None, by_visit: dict, rows: dic
             row["rectified"] += r.status == "completed"
             if r.status == "open" and today > r.deadline:
                 row["overdue"] += 1
-                not_completed.append({"inspection_id": a.inspection_id, "company": company, "squadron": squadron,
-                                      "reason": f"整改逾期未完成（{r.item_name}）", "due": r.deadline.isoformat()})
+                not_completed.append({**missed, "reason": f"整改逾期未完成（{r.item_name}）",
+                                      "due": r.deadline.isoformat()})
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -1,0 +1,57 @@
+"""Each department's part of a visit's team: what is missing and why (clerks, the detachment), the clerk's
+重新抽取, and a department naming its own officers (匹配) by its deadline."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from shared.auth import current_principal, require
+from shared.web import handle
+
+from . import views
+from .commands import NameOfficers, RetryDraw
+from .queries import GetTeamParts, ListMissingParts, ListNamingTasks
+from .schemas import NamingSchema
+
+api = Blueprint("draw_parts", __name__, url_prefix="/draw/api/v1", description="各部门检查人员")
+STAFF = ("clerk", "admin", "approver", "detachment")
+
+
+@api.get("/inspections/<inspection_id>/parts")
+@require(*STAFF)
+def team_parts(inspection_id):
+    """Each participating department's part of the visit's team, as it stands."""
+    return {"inspection_id": inspection_id, "parts": [views.part_view(p) for p in handle(GetTeamParts(inspection_id))]}
+
+
+@api.post("/inspections/<inspection_id>/retry")
+@require("clerk", "admin")
+def retry_draw(inspection_id):
+    """重新抽取: draws the departments that have no draw yet; 409 when every part already has one (N4)."""
+    parts = handle(RetryDraw(inspection_id, current_principal().actor))
+    return {"inspection_id": inspection_id, "parts": [views.part_view(p) for p in parts]}
+
+
+@api.get("/parts/missing")
+@require(*STAFF)
+def missing_parts():
+    """Departments that have not named their officers by the deadline (for the clerk and the reports)."""
+    return {"items": [views.blocked_view(p) for p in handle(ListMissingParts())]}
+
+
+@api.get("/parts/naming")
+@require("department")
+def naming_tasks():
+    """The calling department's visits still waiting for its officers."""
+    return {"items": [views.blocked_view(p) for p in handle(ListNamingTasks(current_principal().department or ""))]}
+
+
+@api.post("/inspections/<inspection_id>/parts/<department>/officers")
+@require("department", "clerk", "admin")
+@api.arguments(NamingSchema)
+def name_officers(body, inspection_id, department):
+    """A department names at least two officers with valid certificates (匹配, not a draw); a clerk may record
+    what a department sent."""
+    principal = current_principal()
+    part = handle(NameOfficers(inspection_id, department, tuple(body["officers"]), principal.actor,
+                               principal.role, principal.department))
+    return views.part_view(part), 201

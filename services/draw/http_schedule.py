@@ -1,0 +1,52 @@
+"""One visit time over HTTP (issue #11): the team leader or a clerk fixes or changes it; the team, its departments
+and staff read it; a leader lists the visits to schedule, a clerk the visits still without a time."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from shared.auth import current_principal, require
+from shared.schemas import BaseSchema, String, length
+from shared.web import current_runtime, handle
+
+from . import views
+from .commands import ScheduleVisit
+from .queries import GetVisitSchedule, MyVisitsToSchedule, UnscheduledVisits
+
+api = Blueprint("draw_schedule", __name__, url_prefix="/draw/api/v1", description="检查时间")
+STAFF = ("clerk", "admin", "approver", "detachment")
+
+
+class ScheduleSchema(BaseSchema):
+    time = String(required=True, validate=length(min=1, max=20), metadata={"example": "2026-12-03 09:30"})
+    reason = String(load_default="", validate=length(max=500))
+
+
+def shown(schedule) -> dict:
+    return views.schedule_view(schedule, current_runtime().clock.tz)
+
+
+@api.put("/inspections/<inspection_id>/schedule")
+@require("inspector", "clerk", "admin")
+@api.arguments(ScheduleSchema)
+def schedule_visit(body, inspection_id):
+    """Fix the visit time (Beijing time, "YYYY-MM-DD HH:MM") within the window; a change needs `reason`."""
+    return shown(handle(ScheduleVisit(inspection_id, body["time"], current_principal(), body["reason"])))
+
+
+@api.get("/inspections/<inspection_id>/schedule")
+@require()
+def get_schedule(inspection_id):
+    return shown(handle(GetVisitSchedule(inspection_id, current_principal())))
+
+
+@api.get("/schedules/mine")
+@require("inspector")
+def my_visits():
+    """The visits the logged-in officer leads, those still without a time first."""
+    return {"items": [shown(s) for s in handle(MyVisitsToSchedule(current_principal().subject))]}
+
+
+@api.get("/schedules/unscheduled")
+@require(*STAFF)
+def unscheduled_visits():
+    return {"items": [shown(s) for s in handle(UnscheduledVisits())]}
