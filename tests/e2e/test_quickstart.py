@@ -85,10 +85,19 @@ def test_demo_data_shows_every_stage(running):
     request = urllib.request.Request(f"{base}/letters/api/v1/documents?inspection={data['completed_inspection']}",
                                      headers={"Authorization": f"Bearer {data['clerk_token']}"})
     documents = json.loads(urllib.request.urlopen(request).read())["items"]
-    assert documents and documents[0]["number"].startswith("青环西联函〔")
+    assert documents and documents[0]["number"].startswith("黄市监联函〔"), "the lead (market regulation) issues"
     request = urllib.request.Request(f"{base}/results/api/v1/inspections/{data['completed_inspection']}/results",
                                      headers={"Authorization": f"Bearer {data['clerk_token']}"})
-    assert json.loads(urllib.request.urlopen(request).read())["items"][0]["status"] == "submitted"
+    results = json.loads(urllib.request.urlopen(request).read())["items"]
+    assert {r["status"] for r in results} == {"submitted"} and len(results) == 3
+    # issue #11: the public record of the demo's completed visit shows each department's own category
+    public = json.loads(urllib.request.urlopen(f"{base}/results/api/v1/public/results?per_page=100").read())["items"]
+    categories = {r["department"]["code"]: r["category"] for r in public
+                  if r["plan"]["id"] == data["completed_plan"]}
+    assert categories == {"STHJ": "发现问题经责令已改正", "SCJG": "未发现问题", "YJGL": "未发现问题"}
+    for record in public:
+        problems = any(item.get("outcome") == "发现问题" for item in record["items"])
+        assert problems == record["category"].startswith("发现问题"), record
 
 
 def test_demo_data_left_without_its_databases_is_seeded_again(tmp_path):
