@@ -38,6 +38,7 @@ class Event:
     data: dict
     correlation_id: str | None = None
     sender: str | None = None  # the broker-authenticated user (AMQP user_id) of an external producer
+    body: bytes | None = None  # the CloudEvent exactly as received: forwarded to partners unchanged (same id)
 
     def sent_by(self, sender: str | None) -> "Event":
         return replace(self, sender=sender)
@@ -79,5 +80,5 @@ def parse(body: bytes) -> Event:
     return Event(
         id=ce.get_id(), name=event_name(ce.get_type()), source=ce.get_source(),
         subject=ce.get_subject(), time=ce.get_time(), data=data,
-        correlation_id=attrs.get("correlationid"),
+        correlation_id=attrs.get("correlationid"), body=bytes(body),
     )
