@@ -26,14 +26,6 @@ from tests.support.outbox import emitted, outbox_rows
 pytestmark = pytest.mark.unit
 
 
-@pytest.fixture
-def draw(tmp_path):
-    runtime = draw_runtime(tmp_path)
-    register_library(runtime)
-    yield runtime
-    runtime.dispose()
-
-
 def drawn(runtime, viewer=None) -> list[dict]:
     return runtime.bus.handle(ListDraws(1, 200, viewer))[0]
 

@@ -26,18 +26,10 @@ from services.draw.queries import (
     QuarterChanges,
 )
 from shared.errors import Conflict, Invalid, NotFound
-from tests.support.draw import audit_count, draw_runtime, register_library
+from tests.support.draw import audit_count
 
 pytestmark = pytest.mark.unit
 CLERK = "clerk:clerk01"
-
-
-@pytest.fixture
-def draw(tmp_path):
-    runtime = draw_runtime(tmp_path)
-    register_library(runtime)
-    yield runtime
-    runtime.dispose()
 
 
 def inspectors(draw) -> dict:

@@ -37,24 +37,14 @@ from tests.support.contract import contract_errors
 from tests.support.draw import (
     a_joint_inspection,
     audit_count,
-    draw_runtime,
     named_officers,
     password_hash,
-    register_library,
     register_partner,
 )
 from tests.support.outbox import outbox_rows
 
 pytestmark = pytest.mark.unit
 CLERK = "clerk:clerk01"
-
-
-@pytest.fixture
-def draw(tmp_path):
-    runtime = draw_runtime(tmp_path)
-    register_library(runtime)
-    yield runtime
-    runtime.dispose()
 
 
 def assigned(runtime) -> list[dict]:

@@ -18,19 +18,11 @@ from services.draw.commands import (
 from services.draw.queries import GetDraw, ListReplacements, ReplacementCandidates, ReplacementQueue
 from shared.errors import Conflict, Forbidden, Invalid
 from tests.support.contract import contract_errors
-from tests.support.draw import an_inspection, draw_runtime, register_library
+from tests.support.draw import an_inspection
 from tests.support.outbox import emitted, outbox_rows
 
 pytestmark = pytest.mark.unit
 APPROVER = "approver:approver01"
-
-
-@pytest.fixture
-def draw(tmp_path):
-    runtime = draw_runtime(tmp_path)
-    register_library(runtime)
-    yield runtime
-    runtime.dispose()
 
 
 @pytest.fixture

@@ -32,21 +32,13 @@ from services.draw.queries import (
 from shared.errors import Conflict, Forbidden, Invalid
 from shared.uscc import random_uscc
 from tests.support.contract import contract_errors
-from tests.support.draw import an_inspection, audit_count, draw_runtime, register_library
+from tests.support.draw import an_inspection, audit_count
 from tests.support.outbox import emitted, outbox_rows
 
 pytestmark = pytest.mark.unit
 CLERK = "clerk:clerk01"
 S6_RULES = ({"unit_class": "重点", "kind": "percent", "value": 25},
             {"unit_class": "一般", "kind": "per_officer", "value": 5})
-
-
-@pytest.fixture
-def draw(tmp_path):
-    runtime = draw_runtime(tmp_path)
-    register_library(runtime)
-    yield runtime
-    runtime.dispose()
 
 
 def local_library(draw, key_units=8, general_units=30) -> list[dict]:
