@@ -34,11 +34,21 @@ class Settings:
     web_concurrency: int = 2
     port: int = 8000
     # messaging
+    rabbitmq_management_url: str | None = None  # `jointinspect partners`: create partner users on a remote broker
     delivery_limit: int = 5
     prefetch: int = 20
     relay_batch: int = 200
     # intake
     intake_deadline_check_seconds: int = 60
+    # partner webhooks (intake): targets, sending and retry schedule
+    webhook_allow_private_targets: str = "0"  # "1": loopback/private targets allowed (tests, single machine)
+    webhook_send_seconds: int = 5
+    webhook_timeout_seconds: int = 10
+    webhook_retry_base_seconds: int = 30
+    webhook_retry_max_seconds: int = 3600
+    webhook_retry_hours: int = 24
+    webhook_batch: int = 50
+    webhook_lease_seconds: int = 120
     # draw (S6, N2, N3, design §4)
     draw_department: str = "STHJ"
     draw_team_size: int = 2
@@ -84,8 +94,13 @@ class Settings:
 VARIABLES = {
     "AMQP_URL": "amqp_url", "SECRET_KEY": "secret_key", "JOINTINSPECT_TZ": "tz",
     "PUBLIC_BASE_URL": "public_base_url", "LOG_LEVEL": "log_level", "WEB_CONCURRENCY": "web_concurrency",
-    "PORT": "port", "DELIVERY_LIMIT": "delivery_limit", "PREFETCH": "prefetch", "RELAY_BATCH": "relay_batch",
+    "PORT": "port", "RABBITMQ_MANAGEMENT_URL": "rabbitmq_management_url",
+    "DELIVERY_LIMIT": "delivery_limit", "PREFETCH": "prefetch", "RELAY_BATCH": "relay_batch",
     "INTAKE_DEADLINE_CHECK_SECONDS": "intake_deadline_check_seconds",
+    "WEBHOOK_ALLOW_PRIVATE_TARGETS": "webhook_allow_private_targets", "WEBHOOK_SEND_SECONDS": "webhook_send_seconds",
+    "WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds", "WEBHOOK_RETRY_BASE_SECONDS": "webhook_retry_base_seconds",
+    "WEBHOOK_RETRY_MAX_SECONDS": "webhook_retry_max_seconds", "WEBHOOK_RETRY_HOURS": "webhook_retry_hours",
+    "WEBHOOK_BATCH": "webhook_batch", "WEBHOOK_LEASE_SECONDS": "webhook_lease_seconds",
     "DRAW_DEPARTMENT": "draw_department", "DRAW_TEAM_SIZE": "draw_team_size", "DRAW_ALGORITHM": "draw_algorithm",
     "DRAW_JURISDICTION": "draw_jurisdiction", "DRAW_MAX_LOAD": "draw_max_load",
     "DRAW_NAMING_DAYS": "draw_naming_days", "DRAW_VISIT_EARLIEST_HOUR": "draw_visit_earliest_hour",
@@ -104,7 +119,9 @@ _MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batc
             "port": 1, "intake_deadline_check_seconds": 1, "draw_max_load": 0, "draw_naming_days": 1,
             "draw_visit_earliest_hour": 0, "draw_visit_latest_hour": 1,
             "draw_commitments_ahead": 1, "draw_recusal_decision_days": 1, "results_publication_working_days": 1,
-            "results_rectification_months": 1, "reports_monthly_due_day": 1, "reports_quarterly_due_day": 1}
+            "results_rectification_months": 1, "reports_monthly_due_day": 1, "reports_quarterly_due_day": 1,
+            "webhook_send_seconds": 1, "webhook_timeout_seconds": 1, "webhook_retry_base_seconds": 1,
+            "webhook_retry_max_seconds": 1, "webhook_retry_hours": 1, "webhook_batch": 1, "webhook_lease_seconds": 1}
 _ALGORITHMS = ("md5", "sha256", "sm3")
 
 
@@ -160,6 +177,8 @@ def load_settings(service: str, env: dict | None = None, defaults: dict | None =
     if not settings.draw_visit_earliest_hour < settings.draw_visit_latest_hour <= 23:
         raise SettingsError(f"DRAW_VISIT_EARLIEST_HOUR={settings.draw_visit_earliest_hour}, DRAW_VISIT_LATEST_HOUR="
                             f"{settings.draw_visit_latest_hour}: the earliest hour must come before the latest (≤ 23)")
+    if settings.webhook_allow_private_targets.lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise SettingsError(f"WEBHOOK_ALLOW_PRIVATE_TARGETS={settings.webhook_allow_private_targets!r}: use 1 or 0")
     if settings.draw_algorithm not in _ALGORITHMS:
         raise SettingsError(f"DRAW_ALGORITHM={settings.draw_algorithm!r}: must be one of {', '.join(_ALGORITHMS)}")
     return settings.with_(public_base_url=settings.public_base_url.rstrip("/"))

@@ -9,6 +9,8 @@
   jointinspect audit verify <service> check the hash chain of a service's audit log
   jointinspect dead-letters list|replay <service>   messages that kept failing
   jointinspect catalog load [--file F]  load departments and the item catalog (idempotent, audited)
+  jointinspect partners provision <dept> [--password-file F]   a department's broker user and queue partner.<dept>
+  jointinspect partners list|replay <dept>|revoke <dept>        provisioned partners, dead letters, removal
   jointinspect fonts build           cut the GB2312 letter fonts into var/fonts (once; letters render ~2× faster)
 
 Each command parses its arguments, builds a command or query and hands it to the service's bus (style §2);

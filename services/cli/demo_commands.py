@@ -46,6 +46,7 @@ def up(args) -> int:
 def _print_welcome(base: str, info: dict) -> None:
     dept = info["departments"][0]
     company = json.dumps(info["companies"][2], ensure_ascii=False)
+    feed = f"{base}/intake/api/v1/departments/{dept['code']}/events?after=0&limit=100"
     print(f"""
 联合双随机协同监管平台（嵌入模式）已启动：{base}
   首页                 {base}/
@@ -57,6 +58,8 @@ def _print_welcome(base: str, info: dict) -> None:
   curl -s -X POST {base}/intake/api/v1/joint-tasks -H 'Authorization: Bearer {dept['token']}' \\
        -H 'Content-Type: application/json' \\
        -d '{{"plan_id":"{info['open_plan']}","external_id":"TRY-1","company":{company},"items":["SCJG-01"]}}'
+部门读取本部门的事件（拉取方式；Webhook 与消息队列见 docs/partners.md）：
+  curl -s -H 'Authorization: Bearer {dept['token']}' '{feed}'
 按 Ctrl+C 停止。""", flush=True)
 
 

@@ -5,7 +5,7 @@ import argparse
 
 from shared.config import SERVICES
 
-from . import demo_commands, operator_commands, record_commands
+from . import demo_commands, operator_commands, partner_commands, record_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("services", nargs="*", choices=SERVICES, default=list(SERVICES))
     migrate.set_defaults(func=operator_commands.migrate)
     _records(sub)
+    partner_commands.register(sub)
     return parser
 
 

@@ -7,7 +7,7 @@ from shared.auth import Principal
 from shared.runtime import ServiceRuntime
 from shared.web import create_service_app, handle
 
-from . import http, http_catalog, http_plans, pages
+from . import http, http_catalog, http_partners, http_plans, pages, pages_partners
 from .queries import DepartmentByToken
 
 
@@ -20,5 +20,6 @@ def department_token_resolver(token: str) -> Principal | None:
 
 
 def create_app(runtime: ServiceRuntime) -> Flask:
-    return create_service_app(runtime, [http.api, http_plans.api, http_catalog.api, pages.pages],
+    return create_service_app(runtime, [http.api, http_plans.api, http_catalog.api, http_partners.api, pages.pages,
+                                         pages_partners.pages],
                               token_resolvers=[department_token_resolver])

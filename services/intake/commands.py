@@ -3,7 +3,7 @@ job and the event entrypoints ask intake to do. Each has exactly one handler (ha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -132,3 +132,55 @@ class RotateDepartmentToken:
     code: str
     actor: str
     token: str | None = None
+
+
+# --- partners (issue #12): each department's event log and its webhooks ---------------------------------------
+
+@dataclass(frozen=True)
+class RecordPartnerEvent:
+    """A partner-facing event (`letter.issued.<dept>` …) kept in that department's log exactly as received."""
+    department: str
+    event_id: str
+    event_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class RegisterWebhook:
+    department: str
+    url: str
+    secret: str
+    actor: str
+    viewer: str | None  # the acting department (None: staff)
+
+
+@dataclass(frozen=True)
+class RemoveWebhook:
+    department: str
+    webhook_id: str
+    actor: str
+    viewer: str | None
+
+
+@dataclass(frozen=True)
+class RedeliverWebhook:
+    """A failed delivery is tried again, with a fresh retry window."""
+    department: str
+    delivery_id: str
+    actor: str
+    viewer: str | None
+
+
+@dataclass(frozen=True)
+class ClaimDueDeliveries:
+    """The sender's first step: take the due deliveries (moving them past a lease) and commit, then send."""
+
+
+@dataclass(frozen=True)
+class RecordDeliveryAttempt:
+    """The sender's last step, in a new unit of work: the attempt's outcome, and what happens next."""
+    delivery_id: str
+    attempted_at: datetime
+    status_code: int | None
+    error: str | None
+    latency_ms: int

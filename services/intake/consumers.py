@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from shared.events import Event
 
-from .commands import ReceiveTask, SubmitBatch
+from .commands import ReceiveTask, RecordPartnerEvent, SubmitBatch
 from .parsing import command_from
 
 
@@ -28,4 +28,18 @@ def on_targets_drawn(event: Event) -> SubmitBatch:
     return SubmitBatch(tuple(rows))
 
 
-CONSUMERS = {"task.submitted": on_task_submitted, "targets.drawn": on_targets_drawn}
+def on_partner_event(event: Event) -> RecordPartnerEvent | None:
+    """Issue #12: a partner-facing event goes into its department's log (the pull feed, the webhooks) exactly as
+    received, so its `id` is the same by every way. The routing key's last word is not part of the event, so the
+    department is the payload's `department`, which all five carry (the whole-team `visit.scheduled` has none and
+    is not bound here)."""
+    department = event.data.get("department")
+    if not isinstance(department, str) or not department or event.body is None:
+        return None
+    return RecordPartnerEvent(department=department, event_id=event.id, event_type=event.type, body=event.body)
+
+
+PARTNER_EVENTS = ("letter.issued.*", "visit.scheduled.*", "result.published.*", "result.voided.*",
+                  "rectification.updated.*")
+CONSUMERS = {"task.submitted": on_task_submitted, "targets.drawn": on_targets_drawn,
+             **{pattern: on_partner_event for pattern in PARTNER_EVENTS}}

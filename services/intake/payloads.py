@@ -61,3 +61,9 @@ def _item(item: Item) -> dict:
     return {"code": item.code, "department": item.department_code, "name": item.name, "target": item.target,
             "key_points": item.key_points, "method": item.method, "class": item.item_class, "basis": item.basis,
             "version": item.version}
+
+
+def department_token_rotated(code: str, token_hash: str, rotated_at) -> dict:
+    """`department.token_rotated` (internal, intake → letters, results): a department's API token was issued or
+    rotated. Only the SHA-256 of the token travels, never the token; the newest `rotated_at` replaces the older."""
+    return {"department": code, "token_hash": token_hash, "rotated_at": iso(rotated_at)}

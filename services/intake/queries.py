@@ -72,3 +72,27 @@ class Departments(Query):
 @dataclass(frozen=True)
 class DepartmentByToken(Query):
     token: str
+
+
+@dataclass(frozen=True)
+class PartnerEvents(Query):
+    """A department's event log after a cursor, in order (the pull feed). `viewer` None: staff."""
+    department: str
+    viewer: str | None
+    after: int = 0
+    limit: int = 100
+
+
+@dataclass(frozen=True)
+class Webhooks(Query):
+    department: str
+    viewer: str | None
+
+
+@dataclass(frozen=True)
+class WebhookDeliveries(Query):
+    """A department's deliveries, newest first, each with its attempts; `failed_only` for the failures."""
+    department: str
+    viewer: str | None
+    failed_only: bool = False
+    limit: int = 50

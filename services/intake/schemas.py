@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from shared.schemas import BaseSchema, Boolean, Date, Dict, List, Nested, String, length, one_of
+from shared.schemas import BaseSchema, Boolean, Date, Dict, Integer, List, Nested, String, length, one_of
 
 MODULES = ("随机抽查", "综合执法", "部门联合")
 METHODS = ("现场", "书面", "现场+书面", "网络监测", "检验检测")
@@ -77,3 +77,14 @@ class ItemChangeSchema(BaseSchema):
     basis = String(validate=length(min=2, max=2000))
     active = Boolean()
     reason = String(required=True, validate=length(min=2, max=1000))
+
+
+class WebhookSchema(BaseSchema):
+    """A department's webhook: where to POST, and the secret that signs each delivery (never shown again)."""
+    url = String(required=True, validate=length(min=1, max=2000))
+    secret = String(required=True, validate=length(min=8, max=200))
+
+
+class FeedQuerySchema(BaseSchema):
+    after = Integer(load_default=0, validate=validate.Range(min=0, error="游标应为不小于 0 的整数"))
+    limit = Integer(load_default=100, validate=validate.Range(min=1, max=1000, error="每次条数应在 1 到 1000 之间"))

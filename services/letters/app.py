@@ -3,12 +3,17 @@ from __future__ import annotations
 
 from flask import Flask
 
+from shared.auth import department_token_resolver
 from shared.runtime import ServiceRuntime
-from shared.web import create_service_app
+from shared.web import create_service_app, handle
 
 from .http import api, public
 from .pages import pages
+from .pages_department import department_pages
+from .queries import DepartmentOfToken
 
 
 def create_app(runtime: ServiceRuntime) -> Flask:
-    return create_service_app(runtime, [api, public, pages])
+    """Department API tokens resolve from letters' own read model of `department.token_rotated`."""
+    resolver = department_token_resolver(lambda token_hash: handle(DepartmentOfToken(token_hash)))
+    return create_service_app(runtime, [api, public, pages, department_pages], token_resolvers=[resolver])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.events import Event
 
-from .commands import IssueJointLetter, RecordVisitTime, ReissueAfterReplacement
+from .commands import IssueJointLetter, RecordDepartmentToken, RecordVisitTime, ReissueAfterReplacement
 
 
 def inspectors_assigned(event: Event) -> IssueJointLetter:
@@ -23,5 +23,11 @@ def inspectors_replaced(event: Event) -> ReissueAfterReplacement:
                                    old_name=data["old"]["name"], new_name=data["new"]["name"], reason=data["reason"])
 
 
-CONSUMERS = {"inspectors.assigned": inspectors_assigned, "visit.scheduled": visit_scheduled,
+def department_token_rotated(event: Event) -> RecordDepartmentToken:
+    data = event.data
+    return RecordDepartmentToken(data["department"], data["token_hash"], data["rotated_at"])
+
+
+CONSUMERS = {"department.token_rotated": department_token_rotated,
+             "inspectors.assigned": inspectors_assigned, "visit.scheduled": visit_scheduled,
              "inspectors.replaced": inspectors_replaced}

@@ -19,7 +19,7 @@ public = Blueprint("letters_public", __name__, url_prefix="/letters", descriptio
 
 
 @api.get("/documents")
-@require("clerk", "approver", "admin", "inspector")
+@require("clerk", "approver", "admin", "inspector", "department")
 def list_documents():
     inspection_id = request.args.get("inspection")
     if not inspection_id:
@@ -30,7 +30,7 @@ def list_documents():
 
 
 @api.get("/documents/<document_id>/pdf")
-@require("clerk", "approver", "admin", "inspector")
+@require("clerk", "approver", "admin", "inspector", "department")
 def document_pdf(document_id):
     document, pdf = handle(DocumentPdf(document_id, current_principal()))
     return Response(pdf, mimetype="application/pdf",

@@ -1,5 +1,6 @@
 """The inspector's portal (works on a phone): my inspections, their letters, and a batch printed as one PDF.
-Before the visit only the assigned inspectors, clerks and approvers see who inspects whom (N4)."""
+Before the visit only the assigned inspectors, clerks, approvers and the departments taking part see who
+inspects whom (N4)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
@@ -12,7 +13,7 @@ from . import views
 from .queries import AwaitingTime, BatchPdf, PortalDocuments
 
 pages = Blueprint("letters_pages", __name__, url_prefix="/letters")
-PEOPLE = ("inspector", "clerk", "approver", "admin")
+PEOPLE = ("inspector", "clerk", "approver", "admin", "department")
 
 
 @pages.get("/portal")

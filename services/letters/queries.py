@@ -62,3 +62,9 @@ class IssueFailures(Query):
 @dataclass(frozen=True)
 class CurrentSeal(Query):
     """The issuer's newest seal image, or None before any upload."""
+
+
+@dataclass(frozen=True)
+class DepartmentOfToken(Query):
+    """The department whose current API token has this SHA-256, or None."""
+    token_hash: str

@@ -82,3 +82,19 @@ def seal_view(seal) -> dict:
     return {"sha256": seal.sha256, "issuer_code": seal.issuer_code, "width": seal.width, "height": seal.height,
             "uploaded_by": seal.uploaded_by, "uploaded_at": iso(seal.uploaded_at),
             "image_url": "/letters/api/v1/seal.png"}
+
+
+def visit_company(visit, documents: list) -> str:
+    """The company a visit's page names: from the visit's team event, else from its letters."""
+    if visit is not None and visit.inspection:
+        return visit.inspection["company"]["name"]
+    return documents[0].content["company"]["name"] if documents else ""
+
+
+def department_document_row(document) -> dict:
+    """One document on a department's page of a visit: what it is, its number, time and download link."""
+    content = document.content
+    return {"id": document.id, "label": content.get("label") or LABELS.get(document.kind, document.kind),
+            "number": document.number, "version": document.version, "time": visit_time_label(content),
+            "issued_on": content.get("issued_on", ""), "revoked_reason": document.revoked_reason or "",
+            "pdf_url": pdf_url(document.id)}

@@ -130,3 +130,11 @@ class UpdateRectification:
     actor: str
     inspector_id: str | None
 
+
+@dataclass(frozen=True)
+class RecordDepartmentToken:
+    """intake's `department.token_rotated`: the department's current API token, by its SHA-256 only; a newer
+    rotation replaces an older one, a stale or repeated event changes nothing."""
+    department: str
+    token_hash: str
+    rotated_at: str  # UTC ISO

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from shared.events import Event
 
-from .commands import RecordAssignment, RecordReplacement, RecordSchedule
+from .commands import RecordAssignment, RecordDepartmentToken, RecordReplacement, RecordSchedule
 
 
 def inspectors_assigned(event: Event) -> RecordAssignment:
@@ -27,5 +27,11 @@ def visit_scheduled(event: Event) -> RecordSchedule:
                           scheduled_by=data.get("scheduled_by") or "")
 
 
-CONSUMERS = {"inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced,
+def department_token_rotated(event: Event) -> RecordDepartmentToken:
+    data = event.data
+    return RecordDepartmentToken(data["department"], data["token_hash"], data["rotated_at"])
+
+
+CONSUMERS = {"department.token_rotated": department_token_rotated,
+             "inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced,
              "visit.scheduled": visit_scheduled}

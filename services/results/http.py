@@ -22,6 +22,7 @@ from .commands import (
     SubmitResult,
     UpdateRectification,
 )
+from .domain.access import reader
 from .domain.evidence import MAX_EVIDENCE_BYTES
 from .handlers.submission import already_submitted
 from .queries import (
@@ -85,11 +86,11 @@ def record_confirmation(body, inspection_id):
 
 
 @api.get("/inspections/<inspection_id>/progress")
-@require("inspector", *STAFF)
+@require("inspector", "department", *STAFF)
 def visit_progress(inspection_id):
     """Where the visit stands per department (submitted, to enter, late, with its own deadline), its fixed time
     and the company's confirmation; `complete` once every department has submitted."""
-    return views.progress_view(handle(VisitProgress(inspection_id, _inspector_id())))
+    return views.progress_view(handle(VisitProgress(inspection_id, **reader(current_principal()))))
 
 
 @api.route("/inspections/<inspection_id>/results", methods=["PUT", "PATCH", "DELETE"])
@@ -107,10 +108,11 @@ def refuse_rewrite_by_id(result_id):
 
 
 @api.get("/inspections/<inspection_id>/results")
-@require("inspector", *STAFF)
+@require("inspector", "department", *STAFF)
 def list_results(inspection_id):
-    """Every round, voided ones included and marked (S8: all process material is kept)."""
-    rounds = handle(VisitResults(inspection_id, _inspector_id()))
+    """Every round, voided ones marked (S8: all is kept); `?department=` one department's (a department: its own)."""
+    rounds = handle(VisitResults(inspection_id, department=request.args.get("department") or None,
+                                 **reader(current_principal())))
     return {"items": [views.result_view(result, void) for result, void in rounds]}
 
 
@@ -153,9 +155,9 @@ def upload_evidence(inspection_id):
 
 
 @api.get("/evidence/<sha256>")
-@require("inspector", *STAFF)
+@require("inspector", "department", *STAFF)
 def get_evidence(sha256):
-    stored = handle(GetEvidence(sha256, _inspector_id()))
+    stored = handle(GetEvidence(sha256, **reader(current_principal())))
     return Response(stored.body, mimetype=stored.content_type,
                     headers={"Content-Disposition": f"inline; filename=\"{sha256}\"",
                              "X-Content-Type-Options": "nosniff"})
@@ -200,14 +202,14 @@ def detachment_decision(body, correction_id):
 
 
 @api.get("/rectifications")
-@require("inspector", *STAFF)
+@require("inspector", "department", *STAFF)
 def list_rectifications():
-    """Reminders (S14): open ones by deadline, `?overdue=1` only the late, `?department=` one department's,
-    `?squadron=第一中队` one squadron's."""
+    """Reminders (S14): open ones by deadline, `?overdue=1` only the late, `?department=` one department's (a
+    department: only its own), `?squadron=第一中队` one squadron's."""
     args = request.args
     records = handle(Rectifications(status=args.get("status") or None, department=args.get("department") or None,
                                     overdue=bool(args.get("overdue")), squadron=args.get("squadron") or None,
-                                    inspector_id=_inspector_id()))
+                                    **reader(current_principal())))
     return {"items": [views.rectification_view(record) for record in records]}
 
 
@@ -231,12 +233,12 @@ def public_results(query):
 
 
 @api.get("/reports/<kind>/<key>")
-@require(*STAFF)
+@require("department", *STAFF)
 def get_report(kind, key):
     """`monthly/2026-11` (dispatch table, due by the 5th) or `quarterly/2026Q4` (due by the 10th), as JSON; add
-    `.xlsx` or `.pdf` to the period for the file (S11, S15). The due days are configuration."""
+    `.xlsx` or `.pdf` for the file (S11, S15); a department gets its own rows. The due days are configuration."""
     key, _, extension = key.partition(".")
-    report = handle(Report(kind, key))
+    report = handle(Report(kind, key, reader(current_principal()).get("reader_department")))
     if extension == "xlsx":
         return Response(reports.to_xlsx(report), mimetype=XLSX,
                         headers={"Content-Disposition": f"attachment; filename={kind}-{key}.xlsx"})

@@ -8,14 +8,26 @@ from shared.bus import Query
 
 @dataclass(frozen=True)
 class VisitResults(Query):
-    """Every round of a visit, voided ones marked (S8); an inspector only for a visit of their team."""
+    """Every round of a visit, voided ones marked (S8); an inspector only for a visit of their team; a department
+    (`reader_department`) only its own rows of a visit it takes part in; `department` one department's rows."""
     inspection_id: str
     inspector_id: str | None = None
+    reader_department: str | None = None
+    department: str | None = None
 
 
 @dataclass(frozen=True)
 class GetResult(Query):
     result_id: str
+
+
+@dataclass(frozen=True)
+class ReadResult(Query):
+    """(result, its void mark or None); an inspector only of their team's visit, a department
+    (`reader_department`) only its own."""
+    result_id: str
+    inspector_id: str | None = None
+    reader_department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -27,15 +39,20 @@ class GetDraft(Query):
 
 @dataclass(frozen=True)
 class VisitProgress(Query):
-    """Where a visit stands per department (submitted, waiting, late), its fixed time and the confirmation."""
+    """Where a visit stands per department (submitted, waiting, late), its fixed time and the confirmation; a
+    department (`reader_department`) only for a visit it takes part in."""
     inspection_id: str
     inspector_id: str | None = None
+    reader_department: str | None = None
 
 
 @dataclass(frozen=True)
 class GetEvidence(Query):
+    """A stored file; an inspector only of their team's visit, a department only what its own results and
+    rectifications name."""
     sha256: str
     inspector_id: str | None = None
+    reader_department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,7 @@ class Rectifications(Query):
     overdue: bool = False
     squadron: str | None = None
     inspector_id: str | None = None
+    reader_department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,3 +109,20 @@ class Report(Query):
     """S11, S15: `monthly` + `2026-11` or `quarterly` + `2026Q4`, as of today."""
     kind: str
     key: str
+    reader_department: str | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentOfToken(Query):
+    """The department whose current API token has this SHA-256, or None."""
+    token_hash: str
+
+
+@dataclass(frozen=True)
+class DepartmentVisits(Query):
+    """本部门的联合检查 (issue 12): the visits `department` takes part in, newest first, a page at a time; each with
+    its fixed time, team, every department's state, and the department's own results and rectifications."""
+    department: str
+    page: int = 1
+    per_page: int = 10
+    reader_department: str | None = None

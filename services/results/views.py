@@ -162,3 +162,30 @@ def dashboard_rectification_row(record: RectificationRecord) -> dict:
 def correction_row(correction: Correction, result: Result, department_name: str) -> dict:
     return {"correction": correction, "result": result, "decision": DECISIONS.get(correction.status, "待审批"),
             "department": department_name}
+
+
+def department_visit_view(visit) -> dict:
+    """One visit on 本部门的联合检查: its time, whole team (the department's own members marked), every department's
+    state, and the department's own results, rectifications and the page listing its letters."""
+    a, own = visit.assignment, visit.department
+    mine = next(s for s in visit.departments if s.code == own["code"])
+    label, css = DEPARTMENT_STATUS[mine.status]
+    return {"inspection_id": a.inspection_id, "company": a.inspection["company"], "plan": a.inspection["plan"],
+            "window": a.inspection["window"], "schedule": schedule_view(visit.schedule),
+            "time": visit.schedule.local_time if visit.schedule else "待定检查时间",
+            "department": {"code": own["code"], "name": own["name"], "lead": bool(own.get("lead")),
+                           "items": [{"code": i["code"], "name": i["name"]} for i in own["items"]]},
+            "status": mine.status, "status_label": label, "status_class": css,
+            "team": [{"name": m["name"], "certificate_no": m["certificate_no"],
+                      "department": m.get("department_name") or m.get("department"), "own": m["own"],
+                      "leader": m["leader"]} for m in visit.team],
+            "departments": [department_state_view(s) for s in visit.departments],
+            "complete": all(s.status == "submitted" for s in visit.departments),
+            "results": [result_view(result, void) for result, void in visit.results],
+            "rectifications": [rectification_view(record) for record in visit.rectifications],
+            "letters_url": f"/letters/department/visits/{a.inspection_id}"}
+
+
+def department_visits_view(page) -> dict:
+    return {"items": [department_visit_view(v) for v in page.visits], "total": page.total, "page": page.page,
+            "per_page": page.per_page, "pages": page.pages}

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 @pytest.fixture
 def cluster(pg_env, amqp_url, tmp_path):
     env = {**os.environ, **pg_env, "AMQP_URL": amqp_url, "SECRET_KEY": "e2e-secret", "DELIVERY_LIMIT": "3",
+           "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
            "JOINTINSPECT_VAR": str(tmp_path / "var"), "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
            "LOG_LEVEL": "WARNING"}
     env.pop("DATABASE_URL", None)
@@ -117,6 +118,70 @@ def test_distributed_flow_reaches_every_partner_agency_with_exactly_its_own_item
     for dept, (connection, queue) in partners.items():
         assert channels[dept].basic_get(queue, auto_ack=True)[0] is None, dept
         connection.close()
+
+
+def _provision(cluster, code: str) -> dict:
+    """What the operator runs (README): the department's broker user and its queue `partner.<dept>`."""
+    import json
+    vhost = cluster.amqp_url.rsplit("/", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "services.cli", "partners", "provision", code, "--json",
+                           "--user", f"{vhost}_partner_{code.lower()}"], env=cluster.env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_each_department_gets_its_own_events_once_by_queue_feed_and_webhook(cluster):
+    """Issue #12 in distributed mode: the provisioned queue, the pull feed and the signed webhook carry exactly that
+    department's events, once each, with the same CloudEvent ids; no department sees another's."""
+    import json
+
+    from tests.e2e.test_partner_delivery import EXPECTED, event_name
+    from tests.support.partners import Receiver, read_feed, verify
+    info = _seed(cluster)
+    http = UrlHttp(cluster.bases)
+    tokens = {d["code"]: d["token"] for d in info["departments"]}
+    grants = {code: _provision(cluster, code) for code in THREE_DEPARTMENTS}
+    receivers = {code: Receiver().__enter__() for code in THREE_DEPARTMENTS}
+    try:
+        for code, receiver in receivers.items():
+            status, _ = http.call("POST", f"/intake/api/v1/departments/{code}/webhooks", tokens[code],
+                                  {"url": receiver.url, "secret": f"secret-{code}"})
+            assert status == 201
+        run_joint_visit(http, info, lambda check, what: wait_for(check, timeout=60, interval=0.2, message=what),
+                        today())
+        wait_for(lambda: _all_outboxes_sent(cluster), timeout=60, message="every outbox drained")
+
+        def feed_complete(code):
+            events = read_feed(http, code, tokens[code], limit=50)
+            return events if {event_name(e) for e in events} == EXPECTED[code] else None
+
+        feeds = {code: wait_for(lambda c=code: feed_complete(c), timeout=60, message=f"{code}'s feed")
+                 for code in THREE_DEPARTMENTS}
+        for code in THREE_DEPARTMENTS:
+            feed_ids = sorted(e["id"] for e in feeds[code])
+            assert len(feed_ids) == len(set(feed_ids)) and all(e["data"]["department"] == code for e in feeds[code])
+            wait_for(lambda c=code: len(receivers[c].received) >= len(feeds[c]), timeout=90, interval=0.5,
+                     message=f"{code}'s webhook deliveries")
+            assert sorted(receivers[code].ids()) == feed_ids
+            assert all(verify(f"secret-{code}", body, headers["x-jointinspect-signature"])
+                       for headers, body in receivers[code].received)
+            grant = grants[code]
+            vhost = cluster.amqp_url.rsplit("/", 1)[1]
+            connection = pika.BlockingConnection(pika.URLParameters(
+                f"amqp://{grant['user']}:{grant['password']}@127.0.0.1:5672/{vhost}"))
+            channel, queued = connection.channel(), []
+            while (message := channel.basic_get(grant["queue"], auto_ack=True))[0] is not None:
+                _method, properties, body = message
+                assert properties.message_id == json.loads(body)["id"]
+                queued.append(json.loads(body))
+            connection.close()
+            assert sorted(e["id"] for e in queued) == feed_ids, f"{code}: the queue carries exactly the feed's events"
+    finally:
+        for receiver in receivers.values():
+            receiver.__exit__(None, None, None)
+        for code, grant in grants.items():
+            subprocess.run(["rabbitmqctl", "-q", "delete_user", grant["user"]], capture_output=True, timeout=60)
 
 
 def _all_outboxes_sent(cluster) -> bool:

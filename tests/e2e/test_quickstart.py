@@ -53,11 +53,16 @@ def test_the_printed_curl_lines_work(running):
     assert "已启动" in printed
     block = printed.split("试一试：", 1)[1].split("按 Ctrl+C", 1)[0].replace("\\\n", " ")
     commands = [line.strip() for line in block.splitlines() if line.strip().startswith("curl ")]
-    assert len(commands) == 2
+    assert len(commands) == 3
     verify = _bash(commands[0], env)
     assert '"verified":true' in verify.replace(" ", "")
     submitted = _bash(commands[1], env)
     assert '"status":"accepted"' in submitted.replace(" ", "")
+    import json
+    feed = json.loads(_bash(commands[2], env))  # issue #12: how a department reads its own events
+    names = {event["type"] for event in feed["items"]}
+    assert {"cn.gov.jointinspect.letter.issued.v1", "cn.gov.jointinspect.result.published.v1"} <= names
+    assert {event["data"]["department"] for event in feed["items"]} == {"SCJG"} and feed["next"] >= 3
 
 
 def test_the_readme_try_it_block_works_as_printed(running):

@@ -44,7 +44,9 @@ def custom(tmp_path):
         "SECRET_KEY": "another-secret", "JOINTINSPECT_TZ": "Asia/Urumqi",
         "PUBLIC_BASE_URL": "https://jc.example.gov.cn/", "LOG_LEVEL": "WARNING", "PORT": "8123",
         "WEB_CONCURRENCY": "3", "DELIVERY_LIMIT": "7", "PREFETCH": "11", "RELAY_BATCH": "33",
-        "INTAKE_DEADLINE_CHECK_SECONDS": "17",
+        "INTAKE_DEADLINE_CHECK_SECONDS": "17", "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1", "WEBHOOK_SEND_SECONDS": "3",
+        "WEBHOOK_TIMEOUT_SECONDS": "4", "WEBHOOK_RETRY_BASE_SECONDS": "11", "WEBHOOK_RETRY_MAX_SECONDS": "600",
+        "WEBHOOK_RETRY_HOURS": "30", "WEBHOOK_BATCH": "7", "WEBHOOK_LEASE_SECONDS": "90",
         "DRAW_DEPARTMENT": "STHJ", "DRAW_JURISDICTION": "370211",  # checked below with other values (no inspectors)
         "DRAW_TEAM_SIZE": "3", "DRAW_ALGORITHM": "md5", "DRAW_MAX_LOAD": "9", "DRAW_COMMITMENTS_AHEAD": "7",
         "DRAW_RECUSAL_DECISION_DAYS": "4", "DRAW_NAMING_DAYS": "5", "DRAW_VISIT_EARLIEST_HOUR": "8",
@@ -124,7 +126,11 @@ def test_the_plumbing_figures_take_effect(custom_system):
     system = custom_system
     assert system.bus.delivery_limit == 7
     intake = system.runtime("intake")
-    assert [seconds for seconds, _job in intake.periodic] == [17]
+    assert [seconds for seconds, _job in intake.periodic] == [17, 3]
+    webhooks = intake.bus.deps["webhook_policy"]
+    assert (webhooks.allow_private_targets, webhooks.timeout_seconds, webhooks.retry_base_seconds,
+            webhooks.retry_max_seconds, webhooks.retry_hours, webhooks.batch, webhooks.lease_seconds) == \
+        (True, 4, 11, 600, 30, 7, 90)
     assert intake.clock.tz.key == "Asia/Urumqi"
     draw = system.runtime("draw")
     policy = draw.bus.deps["policy"]

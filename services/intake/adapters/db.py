@@ -121,3 +121,6 @@ class Rejection(Base):
     resolved_task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     resolved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     resolution_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+from . import partner_db  # noqa: E402,F401  (the partner feed and webhooks: on this metadata)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .. import commands as c
 from .. import queries as q
-from . import catalog, corrections, messages, plans, reads, tasks
+from . import catalog, corrections, messages, partner_events, plans, reads, tasks, webhooks
 
 HANDLERS = {
     c.SubmitTask: tasks.submit_task,
@@ -31,4 +31,13 @@ HANDLERS = {
     q.ItemVersions: reads.item_versions,
     q.Departments: reads.departments,
     q.DepartmentByToken: reads.department_by_token,
+    c.RecordPartnerEvent: partner_events.record_partner_event,
+    c.RegisterWebhook: webhooks.register_webhook,
+    c.RemoveWebhook: webhooks.remove_webhook,
+    c.RedeliverWebhook: webhooks.redeliver_webhook,
+    c.ClaimDueDeliveries: webhooks.claim_due_deliveries,
+    c.RecordDeliveryAttempt: webhooks.record_delivery_attempt,
+    q.PartnerEvents: partner_events.partner_events,
+    q.Webhooks: webhooks.webhooks,
+    q.WebhookDeliveries: webhooks.webhook_deliveries,
 }

@@ -8,6 +8,7 @@ from shared.auth import hash_token
 from shared.errors import Conflict, Invalid, NotFound
 from shared.uow import UnitOfWork
 
+from .. import payloads
 from ..adapters.db import Department, Item, ItemVersion
 from ..commands import ChangeItem, CreateItem, LoadCatalog, RotateDepartmentToken
 
@@ -28,6 +29,7 @@ def load_catalog(cmd: LoadCatalog, uow: UnitOfWork) -> dict[str, int]:
             counts["departments"] += 1
         else:
             _letter_and_staffing(uow, department, d, cmd.actor)
+            _announce_token(uow, department)
     uow.session.flush()
     for raw in cmd.data["items"]:
         values = {"department_code": raw["department"], "name": raw["name"], "target": raw.get("target", ""),
@@ -53,6 +55,15 @@ def _letter_and_staffing(uow: UnitOfWork, department: Department, data: dict, ac
         for key, value in wanted.items():
             setattr(department, key, value)
         uow.audit(actor, "department.changed", f"department:{department.code}", before=before, after=wanted)
+
+
+def _announce_token(uow: UnitOfWork, department: Department) -> None:
+    """letters and results know a department's API token only from `department.token_rotated`: loading the catalog
+    again tells them the current one (their databases set up after the token was issued); there, a rotation they
+    already know changes nothing."""
+    if department.token_hash and department.token_rotated_at:
+        uow.emit("department.token_rotated", payloads.department_token_rotated(
+            department.code, department.token_hash, department.token_rotated_at), subject=None)
 
 
 def _staffing(value: str, code: str) -> str:
@@ -119,4 +130,6 @@ def rotate_department_token(cmd: RotateDepartmentToken, uow: UnitOfWork) -> str:
     token = cmd.token or new_department_token(cmd.code)
     department.token_hash, department.token_rotated_at = hash_token(token), uow.now
     uow.audit(cmd.actor, "department.token_rotated", f"department:{cmd.code}")
+    uow.emit("department.token_rotated", payloads.department_token_rotated(cmd.code, department.token_hash, uow.now),
+             subject=None)
     return token

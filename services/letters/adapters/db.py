@@ -79,3 +79,12 @@ class Seal(Base):
     height: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(String(120))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DepartmentToken(Base):
+    """A department's current API token, by hash only (from intake's `department.token_rotated`): so a department's
+    token is honoured here too. One row per department; a newer rotation replaces the hash."""
+    __tablename__ = "department_token"
+    department: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    rotated_at: Mapped[datetime] = mapped_column(UTCDateTime())

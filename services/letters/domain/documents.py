@@ -26,9 +26,18 @@ def sort_set(documents: list) -> list:
     return sorted(documents, key=lambda d: (d.version, d.created_at, order.get(d.kind, 99)))
 
 
-def may_see(role: str, subject: str, inspector_ids: list[str]) -> bool:
-    """N4: before the visit only the assigned inspectors, clerks and approvers see who inspects whom."""
+def may_see(role: str, subject: str, inspector_ids: list[str], department: str | None = None,
+            departments: tuple[str, ...] | list[str] = ()) -> bool:
+    """N4: before the visit only the assigned inspectors, clerks and approvers see who inspects whom — and (issue 12)
+    the departments taking part in the visit (`departments`), each through its own accounts and API token."""
+    if role == "department":
+        return bool(department) and department in departments
     return role in STAFF or (role == "inspector" and subject in inspector_ids)
+
+
+def departments_of(inspection: dict | None) -> tuple[str, ...]:
+    """The codes of the departments taking part in a visit (its `inspection` as inspectors.assigned carries it)."""
+    return tuple(d["code"] for d in (inspection or {}).get("departments") or [])
 
 
 def set_member_number(kind: str, letter_number: str) -> str:

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from .. import commands, queries
-from . import documents, issuing, seals
+from . import departments, documents, issuing, seals
 
 HANDLERS = {
+    commands.RecordDepartmentToken: departments.record_department_token,
+    queries.DepartmentOfToken: departments.department_of_token,
     commands.IssueJointLetter: issuing.issue_joint_letter,
     commands.RecordVisitTime: issuing.record_visit_time,
     commands.ReissueAfterReplacement: issuing.reissue_after_replacement,

@@ -9,7 +9,7 @@ from shared.uow import UnitOfWork
 
 from ..adapters import documents, seals
 from ..adapters.db import Document, DocumentFile, IssueFailure, Visit
-from ..domain.documents import may_see
+from ..domain.documents import departments_of, may_see
 from ..queries import (
     AwaitingTime,
     BatchPdf,
@@ -21,33 +21,63 @@ from ..queries import (
     VisitTime,
 )
 
+NOT_TAKING_PART = "本部门未参与该检查，无权查看"
 
-def _check_access(principal: Principal, document: Document) -> None:
-    """Before the visit only the assigned inspectors, clerks and approvers see a letter (N4)."""
-    if not may_see(principal.role, principal.subject, document.inspector_ids):
-        raise Forbidden("只有被抽中的检查人员、综合科和审批人可以查看该文书")
+
+def _departments(uow: UnitOfWork, inspection_id: str, document: Document | None = None) -> tuple[str, ...]:
+    """The departments taking part in a visit: from its team's event (the Visit row), else as the letter says."""
+    visit = uow.get(Visit, inspection_id)
+    if visit is not None and visit.inspection:
+        return departments_of(visit.inspection)
+    return departments_of(document.content) if document is not None else ()
+
+
+def _may_see(principal: Principal, inspector_ids: list[str], departments: tuple[str, ...] = ()) -> bool:
+    return may_see(principal.role, principal.subject, inspector_ids, principal.department or principal.subject,
+                   departments)
+
+
+def _refusal(principal: Principal, what: str) -> Forbidden:
+    if principal.role == "department":
+        return Forbidden(NOT_TAKING_PART)
+    return Forbidden(f"只有被抽中的检查人员、综合科和审批人可以查看该{what}")
+
+
+def _check_access(uow: UnitOfWork, principal: Principal, document: Document) -> None:
+    """Before the visit only the assigned inspectors, clerks, approvers and the departments taking part see a
+    letter (N4)."""
+    departments = _departments(uow, document.inspection_id, document) if principal.role == "department" else ()
+    if not _may_see(principal, document.inspector_ids, departments):
+        raise _refusal(principal, "文书")
 
 
 def documents_of_inspection(query: DocumentsOfInspection, uow: UnitOfWork) -> list[Document]:
     rows = documents.of_inspection(uow.session, query.inspection_id)
+    if query.principal.role == "department":
+        departments = _departments(uow, query.inspection_id, rows[0] if rows else None)
+        if not _may_see(query.principal, [], departments):
+            raise _refusal(query.principal, "检查")
+        return rows
     for document in rows:
-        _check_access(query.principal, document)
+        _check_access(uow, query.principal, document)
     return rows
 
 
 def document_pdf(query: DocumentPdf, uow: UnitOfWork) -> tuple[Document, bytes]:
     document = found(uow.get(Document, query.document_id), "文书不存在")
-    _check_access(query.principal, document)
+    _check_access(uow, query.principal, document)
     return document, uow.get(DocumentFile, document.id).pdf
 
 
-def _visible(principal: Principal, rows: list[Document]) -> list[Document]:
-    """Current letters this person may see: an inspector their own team's, staff all."""
-    return [d for d in rows if may_see(principal.role, principal.subject, d.inspector_ids)]
+def _visible(uow: UnitOfWork, principal: Principal, rows: list[Document]) -> list[Document]:
+    """Current letters this person may see: an inspector their own team's, a department its visits', staff all."""
+    if principal.role != "department":
+        return [d for d in rows if _may_see(principal, d.inspector_ids)]
+    return [d for d in rows if _may_see(principal, d.inspector_ids, _departments(uow, d.inspection_id, d))]
 
 
 def portal_documents(query: PortalDocuments, uow: UnitOfWork) -> list[Document]:
-    return _visible(query.principal, documents.current(uow.session))
+    return _visible(uow, query.principal, documents.current(uow.session))
 
 
 def _team_ids(visit: Visit) -> list[str]:
@@ -56,19 +86,23 @@ def _team_ids(visit: Visit) -> list[str]:
 
 def visit_time(query: VisitTime, uow: UnitOfWork) -> Visit | None:
     visit = uow.get(Visit, query.inspection_id)
-    if visit is not None and not may_see(query.principal.role, query.principal.subject, _team_ids(visit)):
-        raise Forbidden("只有被抽中的检查人员、综合科和审批人可以查看该检查")
+    if query.principal.role == "department":
+        if not _may_see(query.principal, [], _departments(uow, query.inspection_id,
+                                                          documents.current_letter(uow.session, query.inspection_id))):
+            raise _refusal(query.principal, "检查")
+    elif visit is not None and not _may_see(query.principal, _team_ids(visit)):
+        raise _refusal(query.principal, "检查")
     return visit
 
 
 def awaiting_time(query: AwaitingTime, uow: UnitOfWork) -> list[Visit]:
     return [v for v in documents.awaiting_time(uow.session)
-            if may_see(query.principal.role, query.principal.subject, _team_ids(v))]
+            if _may_see(query.principal, _team_ids(v), departments_of(v.inspection))]
 
 
 def batch_pdf(query: BatchPdf, uow: UnitOfWork, render_documents) -> bytes | None:
     """Several inspections' letters as one PDF, each letter starting on its own page."""
-    chosen = _visible(query.principal, documents.current(uow.session, list(query.document_ids)))
+    chosen = _visible(uow, query.principal, documents.current(uow.session, list(query.document_ids)))
     if not chosen:
         return None
     return seals.render(uow.session, render_documents, [d.content for d in chosen])

@@ -182,6 +182,15 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DepartmentToken(Base):
+    """A department's current API token, by hash only (from intake's `department.token_rotated`): so a department's
+    token is honoured here too. One row per department; a newer rotation replaces the hash."""
+    __tablename__ = "department_token"
+    department: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    rotated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 APPEND_ONLY = (Result, ResultVoid, Evidence, RectificationProgress, Publication, Confirmation)
 
 

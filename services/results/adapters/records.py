@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from shared.errors import Forbidden, Invalid, NotFound
 
+from ..domain.access import NOT_TAKING_PART, takes_part
 from ..domain.team import departments_of
 from .db import Assignment, Evidence, Rectification, RectificationProgress, Result, ResultVoid, VisitSchedule
 
@@ -22,6 +23,18 @@ def assignment_for(session: Session, inspection_id: str, inspector_id: str | Non
         raise NotFound("该检查尚未抽取检查人员或不存在")
     if inspector_id is not None and inspector_id not in assignment.inspector_ids:
         raise Forbidden("只有被抽中的检查人员可以录入该检查的结果和证据")
+    return assignment
+
+
+def assignment_readable(session: Session, inspection_id: str, inspector_id: str | None,
+                        reader_department: str | None) -> Assignment:
+    """The visit's assignment as `assignment_for`, and for a department only a visit it takes part in (a visit
+    unknown here is refused the same way, so a department learns nothing of other visits)."""
+    if reader_department is None:
+        return assignment_for(session, inspection_id, inspector_id)
+    assignment = session.get(Assignment, inspection_id)
+    if assignment is None or not takes_part(assignment.inspection, reader_department):
+        raise Forbidden(NOT_TAKING_PART)
     return assignment
 
 

@@ -6,9 +6,23 @@ detachment (S8), and the reads and reports (S11, S14, S15, N8)."""
 from __future__ import annotations
 
 from .. import commands, queries
-from . import assignments, corrections, evidence, progress, publication, reading, rectifications, reports, submission
+from . import (
+    assignments,
+    corrections,
+    department_visits,
+    departments,
+    evidence,
+    progress,
+    publication,
+    reading,
+    rectifications,
+    reports,
+    submission,
+)
 
 HANDLERS = {
+    commands.RecordDepartmentToken: departments.record_department_token,
+    queries.DepartmentOfToken: departments.department_of_token,
     commands.RecordAssignment: assignments.record_assignment,
     commands.RecordReplacement: assignments.record_replacement,
     commands.RecordSchedule: assignments.record_schedule,
@@ -22,6 +36,8 @@ HANDLERS = {
     commands.UpdateRectification: rectifications.update_rectification,
     queries.VisitResults: reading.visit_results,
     queries.GetResult: reading.get_result,
+    queries.ReadResult: reading.read_result,
+    queries.DepartmentVisits: department_visits.department_visits,
     queries.GetDraft: reading.get_draft,
     queries.GetEvidence: reading.get_evidence,
     queries.CorrectionQueue: corrections.correction_queue,

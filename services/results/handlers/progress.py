@@ -14,6 +14,7 @@ from ..adapters.db import Assignment, Confirmation, Draft, Rectification, Result
 from ..adapters.records import (
     RectificationRecord,
     assignment_for,
+    assignment_readable,
     current_results,
     current_round,
     department_of,
@@ -144,7 +145,7 @@ class Progress:
 
 def visit_progress(query: VisitProgress, uow: UnitOfWork, result_rules: ResultRules) -> Progress:
     session = uow.session
-    assignment = assignment_for(session, query.inspection_id, query.inspector_id)
+    assignment = assignment_readable(session, query.inspection_id, query.inspector_id, query.reader_department)
     confirmation = session.query(Confirmation).filter_by(inspection_id=query.inspection_id,
                                                          scope="visit").one_or_none()
     return Progress(assignment, department_states(session, assignment, uow.today(),

@@ -36,7 +36,17 @@ COUNTS = ("dispatched", "inspected", "on_time", "pending", "problems", "rectifie
 def report(query: Report, uow: UnitOfWork, result_rules: ResultRules) -> dict:
     settings = uow.settings
     p = period(query.kind, query.key, settings.reports_monthly_due_day, settings.reports_quarterly_due_day)
-    return build(uow.session, p, uow.today(), result_rules.publication_working_days)
+    built = build(uow.session, p, uow.today(), result_rules.publication_working_days)
+    return own_rows(built, query.reader_department) if query.reader_department else built
+
+
+def own_rows(report: dict, department: str) -> dict:
+    """A department's view of a report (issue 12): only its own rows and unfinished tasks, and their totals."""
+    rows = [row for row in report["rows"] if row["department"] == department]
+    totals = {key: sum(row[key] for row in rows) for key in COUNTS}
+    totals["completion_rate"] = _rate(totals["on_time"], totals["dispatched"] - totals["pending"])
+    return {**report, "rows": rows, "totals": totals,
+            "not_completed": [t for t in report["not_completed"] if t["department"] == department]}
 
 
 def build(session, p: Period, today: date, working_days: int) -> dict:

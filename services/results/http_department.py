@@ -1,0 +1,38 @@
+"""results' reads for the departments taking part in a visit (issue 12), on the same `/results/api/v1` blueprint:
+one result by id (a department only its own), and 本部门的联合检查 as JSON. Parse → query → handle → view."""
+from __future__ import annotations
+
+from flask import request
+
+from shared.auth import current_principal, require
+from shared.errors import Invalid
+from shared.web import handle
+
+from . import views
+from .domain.access import reader
+from .http import STAFF, api
+from .queries import DepartmentVisits, ReadResult
+
+
+@api.get("/results/<result_id>")
+@require("inspector", "department", *STAFF)
+def get_result(result_id):
+    """One result with its void mark; an inspector of the visit's team, a department only its own department's."""
+    return views.result_view(*handle(ReadResult(result_id, **reader(current_principal()))))
+
+
+@api.get("/departments/<code>/visits")
+@require("department", *STAFF)
+def department_visits(code):
+    """The visits department `code` takes part in, newest first (`?page=`, `?per_page=` ≤ 50): fixed time, team,
+    each department's state, its own results and rectifications. A department reads only its own list."""
+    own = reader(current_principal()).get("reader_department")
+    page = handle(DepartmentVisits(code, _number("page", 1), _number("per_page", 10), reader_department=own))
+    return views.department_visits_view(page)
+
+
+def _number(name: str, default: int) -> int:
+    raw = request.args.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise Invalid("查询参数无效", fields={name: ["应为正整数"]})
+    return int(raw)
