@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 
 CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
+                    "department.token_rotated": "DepartmentTokenRotated",
                     "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
                     "inspectors.assigned": "InspectorsAssigned", "targets.drawn": "TargetsDrawn",
                     "letter.issued": "LetterIssued", "result.published": "ResultPublished",

@@ -19,7 +19,8 @@ from tests.support.contract import CHANNEL_MESSAGES, contract_errors, contract_v
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 11, 30, 2, 30, tzinfo=timezone.utc)
-SOURCES = {"task.submitted": "partner-SCJG", "task.accepted": "intake", "task.rejected": "intake",
+SOURCES = {"department.token_rotated": "intake",
+           "task.submitted": "partner-SCJG", "task.accepted": "intake", "task.rejected": "intake",
            "inspection.ready": "intake", "targets.drawn": "draw", "inspectors.assigned": "draw",
            "inspectors.replaced": "draw", "letter.issued": "letters", "result.published": "results",
            "rectification.updated": "results", "visit.scheduled": "draw",
@@ -113,6 +114,7 @@ def every_event() -> dict[str, dict]:
         "task.rejected": intake.task_rejected(submitted, "evt-1", Invalid(
             "任务内容校验未通过", fields={"company.uscc": ["统一社会信用代码校验位不正确"]})),
         "inspection.ready": inspection,
+        "department.token_rotated": intake.department_token_rotated("SCJG", "0" * 64, NOW),
         "targets.drawn": draw.targets_drawn(target_draw, "STHJ"),
         "inspectors.assigned": draw.inspectors_assigned(inspection, *a_team_by_department()),
         "visit.scheduled": draw.visit_scheduled(a_schedule(inspection, draw.team(*a_team_by_department())),

@@ -180,7 +180,7 @@ def test_every_event_intake_emits_obeys_the_asyncapi_contract(intake, plan):
     intake.bus.handle(ReceiveTask("ev-4", "scjg-mq", {"plan_id": plan.id}))
     intake.bus.handle(DispatchPlan(plan.id, "clerk:clerk01"))
     events = outbox(intake)
-    assert sorted(row.routing_key for row in events) == [
+    assert sorted(row.routing_key for row in events) == ["department.token_rotated"] * 3 + [
         "inspection.ready", "task.accepted.SCJG", "task.rejected.SCJG", "task.rejected.SCJG"]
     for row in events:
         assert contract_errors(message_for(row.routing_key), json.loads(row.body)) == [], row.routing_key

@@ -120,7 +120,7 @@ def test_a_refusal_of_the_management_api_is_reported_in_chinese(management):
 
 
 def test_the_management_api_is_used_when_configured():
-    class Configured:
-        rabbitmq_management_url = "http://admin:pw@mq.example:15672"
-    assert isinstance(partner_queues.broker_users(Configured()), partner_queues.ManagementUsers)
-    assert isinstance(partner_queues.broker_users(object()), partner_queues.RabbitmqctlUsers)
+    from shared.config import load_settings
+    configured = load_settings("intake", {"RABBITMQ_MANAGEMENT_URL": "http://admin:pw@mq.example:15672"})
+    assert isinstance(partner_queues.broker_users(configured), partner_queues.ManagementUsers)
+    assert isinstance(partner_queues.broker_users(load_settings("intake", {})), partner_queues.RabbitmqctlUsers)

@@ -3,7 +3,6 @@ the delivery log and 重新投递. A real HTTP receiver on 127.0.0.1; a clock mo
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -62,11 +61,15 @@ def test_a_public_target_is_accepted_and_a_private_one_only_with_the_setting(tmp
     assert register(intake, "http://127.0.0.1:9/hook").id
 
 
-def test_the_setting_is_read_from_the_settings_when_the_lead_adds_it():
-    assert WebhookPolicy.from_settings(SimpleNamespace()).allow_private_targets is False
-    assert WebhookPolicy.from_settings(SimpleNamespace(webhook_allow_private_targets="1")).allow_private_targets
-    assert WebhookPolicy.from_settings(SimpleNamespace(webhook_allow_private_targets=True)).allow_private_targets
-    assert WebhookPolicy.from_settings(SimpleNamespace(webhook_retry_hours=48)).retry_hours == 48
+def test_the_webhook_figures_come_from_the_settings():
+    from shared.config import SettingsError, load_settings
+    assert WebhookPolicy.from_settings(load_settings("intake", {})).allow_private_targets is False
+    for flag in ("1", "true", "on"):
+        allowed = load_settings("intake", {"WEBHOOK_ALLOW_PRIVATE_TARGETS": flag})
+        assert WebhookPolicy.from_settings(allowed).allow_private_targets
+    assert WebhookPolicy.from_settings(load_settings("intake", {"WEBHOOK_RETRY_HOURS": "48"})).retry_hours == 48
+    with pytest.raises(SettingsError, match="WEBHOOK_ALLOW_PRIVATE_TARGETS"):
+        load_settings("intake", {"WEBHOOK_ALLOW_PRIVATE_TARGETS": "maybe"})
 
 
 def test_another_department_may_not_register_or_list(intake):
