@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shared.auth import Principal
+from shared.department_tokens import RecordDepartmentToken  # noqa: F401  (the shared message, routed here too)
 
 # --- draws (N2–N4, S6, S7) --------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """draw's event entrypoints (queues `draw.<event>`): each event translates into the command that handles it."""
 from __future__ import annotations
 
+from shared.department_tokens import CONSUMERS_ENTRY as DEPARTMENT_TOKENS
 from shared.events import Event
 
 from .commands import DrawInspectors, RecordTeamForScheduling
@@ -18,5 +19,5 @@ def team_announced(event: Event) -> RecordTeamForScheduling:
                                    leader_id=data.get("leader_id"))
 
 
-CONSUMERS = {"inspection.ready": inspection_ready, "inspectors.assigned": team_announced,
+CONSUMERS = {**DEPARTMENT_TOKENS, "inspection.ready": inspection_ready, "inspectors.assigned": team_announced,
              "inspectors.replaced": team_announced}

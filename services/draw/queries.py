@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from shared.auth import Principal
 from shared.bus import Query
+from shared.department_tokens import DepartmentOfToken  # noqa: F401  (the shared message, routed here too)
 
 
 @dataclass(frozen=True)

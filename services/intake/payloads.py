@@ -64,6 +64,6 @@ def _item(item: Item) -> dict:
 
 
 def department_token_rotated(code: str, token_hash: str, rotated_at) -> dict:
-    """`department.token_rotated` (internal, intake → letters, results): a department's API token was issued or
+    """`department.token_rotated` (internal, intake → draw, letters, results): a department's API token was issued or
     rotated. Only the SHA-256 of the token travels, never the token; the newest `rotated_at` replaces the older."""
     return {"department": code, "token_hash": token_hash, "rotated_at": iso(rotated_at)}

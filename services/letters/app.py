@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from shared.auth import department_token_resolver
+from shared.department_tokens import token_resolver
 from shared.runtime import ServiceRuntime
 from shared.web import create_service_app, handle
 
 from .http import api, public
 from .pages import pages
 from .pages_department import department_pages
-from .queries import DepartmentOfToken
 
 
 def create_app(runtime: ServiceRuntime) -> Flask:
     """Department API tokens resolve from letters' own read model of `department.token_rotated`."""
-    resolver = department_token_resolver(lambda token_hash: handle(DepartmentOfToken(token_hash)))
-    return create_service_app(runtime, [api, public, pages, department_pages], token_resolvers=[resolver])
+    return create_service_app(runtime, [api, public, pages, department_pages], token_resolvers=[token_resolver(handle)])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shared.department_tokens import RecordDepartmentToken  # noqa: F401  (the shared message, routed here too)
 from shared.uploads import Upload
 
 
@@ -50,12 +51,3 @@ class UploadSeal:
     """The bureau's admin uploads its seal image; documents issued from then on carry it."""
     upload: Upload
     actor: str
-
-
-@dataclass(frozen=True)
-class RecordDepartmentToken:
-    """intake's `department.token_rotated`: the department's current API token, by its SHA-256 only; a newer
-    rotation replaces an older one, a stale or repeated event changes nothing."""
-    department: str
-    token_hash: str
-    rotated_at: str  # UTC ISO

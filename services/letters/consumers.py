@@ -1,9 +1,10 @@
 """letters' event entrypoints (queues `letters.<event>`): each event becomes the command that handles it."""
 from __future__ import annotations
 
+from shared.department_tokens import CONSUMERS_ENTRY as DEPARTMENT_TOKENS
 from shared.events import Event
 
-from .commands import IssueJointLetter, RecordDepartmentToken, RecordVisitTime, ReissueAfterReplacement
+from .commands import IssueJointLetter, RecordVisitTime, ReissueAfterReplacement
 
 
 def inspectors_assigned(event: Event) -> IssueJointLetter:
@@ -23,11 +24,6 @@ def inspectors_replaced(event: Event) -> ReissueAfterReplacement:
                                    old_name=data["old"]["name"], new_name=data["new"]["name"], reason=data["reason"])
 
 
-def department_token_rotated(event: Event) -> RecordDepartmentToken:
-    data = event.data
-    return RecordDepartmentToken(data["department"], data["token_hash"], data["rotated_at"])
-
-
-CONSUMERS = {"department.token_rotated": department_token_rotated,
+CONSUMERS = {**DEPARTMENT_TOKENS,
              "inspectors.assigned": inspectors_assigned, "visit.scheduled": visit_scheduled,
              "inspectors.replaced": inspectors_replaced}

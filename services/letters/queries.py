@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from shared.auth import Principal
 from shared.bus import Query
+from shared.department_tokens import DepartmentOfToken  # noqa: F401  (the shared message, routed here too)
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,3 @@ class IssueFailures(Query):
 @dataclass(frozen=True)
 class CurrentSeal(Query):
     """The issuer's newest seal image, or None before any upload."""
-
-
-@dataclass(frozen=True)
-class DepartmentOfToken(Query):
-    """The department whose current API token has this SHA-256, or None."""
-    token_hash: str

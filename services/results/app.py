@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from shared.auth import department_token_resolver
+from shared.department_tokens import token_resolver
 from shared.runtime import ServiceRuntime
 from shared.web import create_service_app, handle
 
@@ -12,12 +12,10 @@ from .http import api, public
 from .http_department import api as _department_routes  # noqa: F401  (adds the department's reads to `api`)
 from .pages import pages
 from .pages_department import department_pages
-from .queries import DepartmentOfToken
 
 
 def create_app(runtime: ServiceRuntime) -> Flask:
     """One evidence file and its form fields fit in a request; nothing larger does. Department API tokens resolve
     from results' own read model of `department.token_rotated`."""
-    resolver = department_token_resolver(lambda token_hash: handle(DepartmentOfToken(token_hash)))
     return create_service_app(runtime, [api, public, pages, department_pages],
-                              max_body_bytes=MAX_EVIDENCE_BYTES + 64 * 1024, token_resolvers=[resolver])
+                              max_body_bytes=MAX_EVIDENCE_BYTES + 64 * 1024, token_resolvers=[token_resolver(handle)])

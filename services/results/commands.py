@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from shared.department_tokens import RecordDepartmentToken  # noqa: F401  (the shared message, routed here too)
 from shared.uploads import Upload
 
 
@@ -129,12 +130,3 @@ class UpdateRectification:
     evidence: tuple[str, ...]
     actor: str
     inspector_id: str | None
-
-
-@dataclass(frozen=True)
-class RecordDepartmentToken:
-    """intake's `department.token_rotated`: the department's current API token, by its SHA-256 only; a newer
-    rotation replaces an older one, a stale or repeated event changes nothing."""
-    department: str
-    token_hash: str
-    rotated_at: str  # UTC ISO

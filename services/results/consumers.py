@@ -1,9 +1,10 @@
 """results' event entrypoints (queues `results.<event>`): each event becomes the command that handles it."""
 from __future__ import annotations
 
+from shared.department_tokens import CONSUMERS_ENTRY as DEPARTMENT_TOKENS
 from shared.events import Event
 
-from .commands import RecordAssignment, RecordDepartmentToken, RecordReplacement, RecordSchedule
+from .commands import RecordAssignment, RecordReplacement, RecordSchedule
 
 
 def inspectors_assigned(event: Event) -> RecordAssignment:
@@ -27,11 +28,6 @@ def visit_scheduled(event: Event) -> RecordSchedule:
                           scheduled_by=data.get("scheduled_by") or "")
 
 
-def department_token_rotated(event: Event) -> RecordDepartmentToken:
-    data = event.data
-    return RecordDepartmentToken(data["department"], data["token_hash"], data["rotated_at"])
-
-
-CONSUMERS = {"department.token_rotated": department_token_rotated,
+CONSUMERS = {**DEPARTMENT_TOKENS,
              "inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced,
              "visit.scheduled": visit_scheduled}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.bus import Query
+from shared.department_tokens import DepartmentOfToken  # noqa: F401  (the shared message, routed here too)
 
 
 @dataclass(frozen=True)
@@ -110,12 +111,6 @@ class Report(Query):
     kind: str
     key: str
     reader_department: str | None = None
-
-
-@dataclass(frozen=True)
-class DepartmentOfToken(Query):
-    """The department whose current API token has this SHA-256, or None."""
-    token_hash: str
 
 
 @dataclass(frozen=True)

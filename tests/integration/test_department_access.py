@@ -1,5 +1,5 @@
-"""Issue 12 through HTTP on the embedded system: a department's API token (issued in intake, known in letters and
-results from `department.token_rotated`) and a department's account read the letters, results, rectifications and
+"""Issue 12 through HTTP on the embedded system: a department's API token (issued in intake, known in draw, letters
+and results from `department.token_rotated`) and a department's account read the letters, results, rectifications and
 report rows of the visits their department takes part in — and get 403 with a Chinese reason for any other visit,
 never 401; the department's page lists its visits with the team, its own results and the letters."""
 from __future__ import annotations
@@ -101,9 +101,29 @@ def test_a_rotated_token_works_at_once_everywhere_and_the_old_one_nowhere(http, 
     new = system.handle("intake", RotateDepartmentToken("SCJG", "admin:admin"))
     system.bus.drain()
     for path in (f"/letters/api/v1/documents?inspection={visit['inspection_id']}",
-                 f"/results/api/v1/inspections/{visit['inspection_id']}/results"):
+                 f"/results/api/v1/inspections/{visit['inspection_id']}/results", "/draw/api/v1/parts/naming"):
         assert http.call("GET", path, new)[0] == 200, path
         assert http.call("GET", path, old)[0] == 401, path
+
+
+def test_a_department_token_names_its_officers_in_draw(http, system, reference):
+    """draw knows the department's API token from `department.token_rotated` too: the department's naming tasks and
+    naming its own officers answer to its token (not 401), and only for its own part (403 for another's)."""
+    from tests.support.draw import ready_joint
+    system.bus.drain()
+    tokens = {d["code"]: d["token"] for d in reference["departments"]}
+    today = system.runtime("draw").clock.today_local()
+    ready_joint(system, staffing={"YJGL": "named"})
+    tasks = ok(http.call("GET", "/draw/api/v1/parts/naming", tokens["YJGL"]))["items"]
+    assert [t["inspection_id"] for t in tasks] == ["insp-j"]
+    assert ok(http.call("GET", "/draw/api/v1/parts/naming", tokens["SCJG"]))["items"] == []
+    officers = [{"name": f"应急执法{n}", "certificate_no": f"YJ3702{n:06d}", "unit": "应急管理执法大队",
+                 "certificate_expiry": (today + timedelta(days=365)).isoformat()} for n in (1, 2)]
+    path = "/draw/api/v1/inspections/insp-j/parts/YJGL/officers"
+    assert http.call("POST", path, tokens["SCJG"], {"officers": officers})[0] == 403
+    part = ok(http.call("POST", path, tokens["YJGL"], {"officers": officers}))
+    assert (part["via"], part["status"], len(part["inspector_ids"])) == ("named", "complete", 2)
+    assert http.call("GET", "/draw/api/v1/parts/naming", "dept_not_a_token")[0] == 401
 
 
 def test_a_department_account_sees_its_visits_page_and_the_letters_page(http, visit, system):

@@ -1,6 +1,7 @@
 """Issue 12 on each service's bus alone: a department reads the letters, results, rectifications and report rows of
 the visits it takes part in, only its own department's results, and nothing of other visits (403 with a Chinese
-reason); its API token, issued in intake, is known in letters and results by hash from `department.token_rotated`."""
+reason); its API token, issued in intake, is known in draw, letters and results by hash from
+`department.token_rotated`."""
 from __future__ import annotations
 
 import json
@@ -68,7 +69,7 @@ def test_a_departments_portal_and_batch_hold_only_its_visits(letters):
     assert letters.bus.handle(BatchPdf(ids, SAFETY)) is None
 
 
-# --- the department token's read model (letters and results alike) -----------------------------------------
+# --- the department token's read model (draw, letters and results alike) -----------------------------------
 
 def rotated(code: str, token: str, when: str) -> Event:
     data = {"department": code, "token_hash": hash_token(token), "rotated_at": when}
@@ -76,11 +77,12 @@ def rotated(code: str, token: str, when: str) -> Event:
                  time=datetime.now(timezone.utc), data=data)
 
 
-@pytest.mark.parametrize("service", ["letters", "results"])
+@pytest.mark.parametrize("service", ["letters", "results", "draw"])
 def test_a_rotated_token_replaces_the_old_one_and_a_stale_event_changes_nothing(service, tmp_path):
     from importlib import import_module
     consumers, queries = (import_module(f"services.{service}.{m}") for m in ("consumers", "queries"))
-    runtime = letters_runtime(tmp_path) if service == "letters" else results_runtime(tmp_path)
+    from tests.support.draw import draw_runtime
+    runtime = {"letters": letters_runtime, "results": results_runtime, "draw": draw_runtime}[service](tmp_path)
     translate = consumers.CONSUMERS["department.token_rotated"]
 
     def department_of(token: str):
@@ -95,6 +97,29 @@ def test_a_rotated_token_replaces_the_old_one_and_a_stale_event_changes_nothing(
     assert resolve("dept_scjg_two") == Principal("department", "SCJG", "SCJG")
     assert resolve("dept_scjg_one") is None and resolve("ji1.forged") is None
     runtime.dispose()
+
+
+def test_draw_learns_a_departments_token_from_the_event_and_a_newer_rotation_replaces_it(tmp_path):
+    """draw honours the token too (a department names its officers): the event through draw's own queue."""
+    from services.draw.queries import DepartmentOfToken
+    from shared.department_tokens import token_resolver
+    from shared.runtime import Outcome
+    from tests.support.draw import draw_runtime
+    draw = draw_runtime(tmp_path)
+    queue = "draw.department.token_rotated"
+    assert draw.queues()[queue] == "department.token_rotated"
+    resolve = token_resolver(draw.bus.handle)
+    assert resolve("dept_scjg_one") is None
+    assert draw.deliver(queue, rotated("SCJG", "dept_scjg_one", "2026-11-29T08:00:00Z")) is Outcome.PROCESSED
+    assert resolve("dept_scjg_one") == Principal("department", "SCJG", "SCJG")
+    assert draw.deliver(queue, rotated("SCJG", "dept_scjg_one", "2026-11-29T08:00:00Z")) is Outcome.DUPLICATE
+    draw.deliver(queue, rotated("SCJG", "dept_scjg_two", "2026-11-29T09:00:00Z"))
+    draw.deliver(queue, rotated("SCJG", "dept_scjg_old", "2026-11-29T07:00:00Z"))  # late, older: changes nothing
+    assert (resolve("dept_scjg_one"), resolve("dept_scjg_old")) == (None, None)
+    assert resolve("dept_scjg_two") == Principal("department", "SCJG", "SCJG")
+    assert draw.bus.handle(DepartmentOfToken(hash_token("dept_scjg_two"))) == "SCJG"
+    assert resolve("ji1.forged") is None
+    draw.dispose()
 
 
 def test_intake_tells_a_rotation_by_hash_never_the_token(tmp_path):

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
+from shared.department_tokens import department_token_model
 
 Base, messaging = service_database()
 
@@ -227,5 +228,7 @@ class Filing(Base):
     filed_by: Mapped[str] = mapped_column(String(200))
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+
+DepartmentToken = department_token_model(Base)  # department API tokens by hash (`department.token_rotated`)
 
 from . import parts, schedules  # noqa: E402,F401  (VisitSchedule, TeamAssembly, DepartmentPart: on this metadata)

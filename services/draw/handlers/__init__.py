@@ -1,8 +1,11 @@
 """draw's handlers, one per command or query, routed by message type."""
 from __future__ import annotations
 
+from shared.department_tokens import department_token_handlers
+
 from .. import commands as c
 from .. import queries as q
+from ..adapters.db import DepartmentToken
 from . import (
     accounts,
     draw_reads,
@@ -20,6 +23,7 @@ from . import (
 )
 
 HANDLERS = {
+    **department_token_handlers(DepartmentToken),
     c.RecordTeamForScheduling: scheduling.record_team,
     c.ScheduleVisit: scheduling.schedule_visit,
     q.GetVisitSchedule: scheduling.get_visit_schedule,

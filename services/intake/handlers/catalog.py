@@ -58,9 +58,9 @@ def _letter_and_staffing(uow: UnitOfWork, department: Department, data: dict, ac
 
 
 def _announce_token(uow: UnitOfWork, department: Department) -> None:
-    """letters and results know a department's API token only from `department.token_rotated`: loading the catalog
-    again tells them the current one (their databases set up after the token was issued); there, a rotation they
-    already know changes nothing."""
+    """draw, letters and results know a department's API token only from `department.token_rotated`: loading the
+    catalog again tells them the current one (their databases set up after the token was issued); there, a rotation
+    they already know changes nothing."""
     if department.token_hash and department.token_rotated_at:
         uow.emit("department.token_rotated", payloads.department_token_rotated(
             department.code, department.token_hash, department.token_rotated_at), subject=None)

@@ -1,12 +1,14 @@
 """letters' handlers: one per command and query, routed by message type (the bus's dict)."""
 from __future__ import annotations
 
+from shared.department_tokens import department_token_handlers
+
 from .. import commands, queries
-from . import departments, documents, issuing, seals
+from ..adapters.db import DepartmentToken
+from . import documents, issuing, seals
 
 HANDLERS = {
-    commands.RecordDepartmentToken: departments.record_department_token,
-    queries.DepartmentOfToken: departments.department_of_token,
+    **department_token_handlers(DepartmentToken),
     commands.IssueJointLetter: issuing.issue_joint_letter,
     commands.RecordVisitTime: issuing.record_visit_time,
     commands.ReissueAfterReplacement: issuing.reissue_after_replacement,

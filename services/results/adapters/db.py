@@ -9,6 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.db import UTCDateTime, service_database
+from shared.department_tokens import department_token_model
 
 Base, messaging = service_database()
 
@@ -182,13 +183,7 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class DepartmentToken(Base):
-    """A department's current API token, by hash only (from intake's `department.token_rotated`): so a department's
-    token is honoured here too. One row per department; a newer rotation replaces the hash."""
-    __tablename__ = "department_token"
-    department: Mapped[str] = mapped_column(String(40), primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    rotated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+DepartmentToken = department_token_model(Base)  # department API tokens by hash (`department.token_rotated`)
 
 
 APPEND_ONLY = (Result, ResultVoid, Evidence, RectificationProgress, Publication, Confirmation)

@@ -5,12 +5,14 @@ recognition), correct a result only through a signed application approved by the
 detachment (S8), and the reads and reports (S11, S14, S15, N8)."""
 from __future__ import annotations
 
+from shared.department_tokens import department_token_handlers
+
 from .. import commands, queries
+from ..adapters.db import DepartmentToken
 from . import (
     assignments,
     corrections,
     department_visits,
-    departments,
     evidence,
     progress,
     publication,
@@ -21,8 +23,7 @@ from . import (
 )
 
 HANDLERS = {
-    commands.RecordDepartmentToken: departments.record_department_token,
-    queries.DepartmentOfToken: departments.department_of_token,
+    **department_token_handlers(DepartmentToken),
     commands.RecordAssignment: assignments.record_assignment,
     commands.RecordReplacement: assignments.record_replacement,
     commands.RecordSchedule: assignments.record_schedule,
