@@ -109,3 +109,19 @@ def drop_messaging_tables_v1() -> None:
         batch_op.drop_index(batch_op.f('ix_dead_letter_queue'))
     op.drop_table('dead_letter')
     op.drop_table('audit_log')
+
+
+def create_department_token_table_v1() -> None:
+    """The read model of intake's `department.token_rotated` (shared/department_tokens.py) in a service that honours
+    department API tokens. Frozen, like the messaging tables."""
+    op.create_table('department_token',
+    sa.Column('department', sa.String(length=40), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('department'),
+    sa.UniqueConstraint('token_hash')
+    )
+
+
+def drop_department_token_table_v1() -> None:
+    op.drop_table('department_token')

@@ -7,8 +7,7 @@ Create Date: 2026-11-29 16:10:00
 """
 from typing import Sequence, Union
 
-import sqlalchemy as sa
-from alembic import op
+from shared.migrations import create_department_token_table_v1, drop_department_token_table_v1
 
 revision: str = '0006'
 down_revision: Union[str, Sequence[str], None] = '0005'
@@ -17,14 +16,8 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    op.create_table('department_token',
-    sa.Column('department', sa.String(length=40), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
-    sa.Column('rotated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('department'),
-    sa.UniqueConstraint('token_hash')
-    )
+    create_department_token_table_v1()
 
 
 def downgrade() -> None:
-    op.drop_table('department_token')
+    drop_department_token_table_v1()
