@@ -9,7 +9,7 @@ from shared.web import create_service_app, handle
 
 from .domain.evidence import MAX_EVIDENCE_BYTES
 from .http import api, public
-from .http_department import api as _department_routes  # noqa: F401  (adds the department's reads to `api`)
+from .http_department import api as department_api
 from .pages import pages
 from .pages_department import department_pages
 
@@ -17,5 +17,5 @@ from .pages_department import department_pages
 def create_app(runtime: ServiceRuntime) -> Flask:
     """One evidence file and its form fields fit in a request; nothing larger does. Department API tokens resolve
     from results' own read model of `department.token_rotated`."""
-    return create_service_app(runtime, [api, public, pages, department_pages],
+    return create_service_app(runtime, [api, department_api, public, pages, department_pages],
                               max_body_bytes=MAX_EVIDENCE_BYTES + 64 * 1024, token_resolvers=[token_resolver(handle)])

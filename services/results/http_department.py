@@ -1,8 +1,9 @@
-"""results' reads for the departments taking part in a visit (issue 12), on the same `/results/api/v1` blueprint:
-one result by id (a department only its own), and 本部门的联合检查 as JSON. Parse → query → handle → view."""
+"""results' reads for the departments taking part in a visit (issue 12), under `/results/api/v1`: one result by id
+(a department only its own), and 本部门的联合检查 as JSON. Parse → query → handle → view."""
 from __future__ import annotations
 
 from flask import request
+from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import Invalid
@@ -10,8 +11,10 @@ from shared.web import handle
 
 from . import views
 from .domain.access import reader
-from .http import STAFF, api
+from .http import STAFF
 from .queries import DepartmentVisits, ReadResult
+
+api = Blueprint("results_department", __name__, url_prefix="/results/api/v1", description="部门查看本部门的检查结果")
 
 
 @api.get("/results/<result_id>")
