@@ -51,6 +51,8 @@ def seed_reference(system, today: date) -> dict:
             "clerk": {"username": "clerk01", "password": DEMO_PASSWORD},
             "approver": {"username": "approver01", "password": DEMO_PASSWORD},
             "detachment": {"username": "zhidui01", "password": DEMO_PASSWORD},
+            "department_users": [{"department": d["code"], "username": f"{d['code'].lower()}_dept",
+                                  "password": DEMO_PASSWORD} for d in catalog["departments"]],
             "inspectors": inspectors, "partner_inspectors": partners,
             "companies": [_company(rng, i) for i in range(50)]}
 
@@ -110,6 +112,9 @@ def _seed_partner_officers(system, catalog: dict, today: date) -> list[dict]:
             people.append({"id": inspector_id, "name": name, "username": username, "department": code})
     system.handle("draw", CreateAccount("zhidui01", "detachment", "支队 法制科 綦明", password_hash=password_hash,
                                         department_code="STHJ", actor="system:demo"))
+    for code, name in names.items():  # 部门用户: each department's own login for its pages
+        system.handle("draw", CreateAccount(f"{code.lower()}_dept", "department", name, password_hash=password_hash,
+                                            department_code=code, actor="system:demo"))
     return people
 
 

@@ -74,6 +74,7 @@ def demo_info(args) -> int:
     clerk_token = issue_token(settings.secret_key, Principal("clerk", "clerk01", "STHJ", "综合科 刘敏"))
     out = {"base_url": settings.public_base_url, "departments": info["departments"], "clerk": info["clerk"],
            "approver": info["approver"], "inspector": info["example_inspector"], "clerk_token": clerk_token,
+           "department_users": info.get("department_users", []),
            "open_plan": info["open_plan"], "completed_plan": info["completed_plan"],
            "completed_inspection": info["completed_inspection"], "draw_id": info["draw_id"]}
     if args.json:
@@ -83,6 +84,8 @@ def demo_info(args) -> int:
     for d in out["departments"]:
         print(f"部门 {d['code']} {d['name']}：令牌 {d['token']}")
     print(f"综合科登录：{out['clerk']['username']} / {out['clerk']['password']}")
+    for user in info.get("department_users", []):
+        print(f"部门用户登录（{user['department']}）：{user['username']} / {user['password']}")
     inspector = out["inspector"]
     print(f"检查人员登录：{inspector['username']} / {inspector['password']}（{inspector['name']}）")
     print(f"综合科令牌（Bearer）：{clerk_token}")
