@@ -76,6 +76,14 @@ def http(system):
 
 
 @pytest.fixture
+def visit(system, reference, http):
+    """results' tests: a visit on 30 Nov 2026 with its team drawn (tests/support/result_visit.py); the e2e flow
+    defines its own `visit`."""
+    from tests.support.result_visit import drawn_visit
+    return drawn_visit(system, http)
+
+
+@pytest.fixture
 def reference(system):
     """Departments, catalog, inspectors, companies — the demo's reference data, no flow."""
     from services.demo import seed_reference

@@ -9,12 +9,12 @@ from selenium.webdriver.support.ui import Select
 from tests.browser.conftest import main_text_with
 from tests.browser.test_draw_pages_browser import _log_in
 from tests.flow import ok
-from tests.integration.test_results import VISIT, png, visit  # noqa: F401 — fixtures
+from tests.support.result_visit import VISIT, png
 
 pytestmark = pytest.mark.browser
 
 
-def test_an_inspector_submits_a_result_on_a_phone(live, browser, shots, system, http, visit, tmp_path):  # noqa: F811
+def test_an_inspector_submits_a_result_on_a_phone(live, browser, shots, system, http, visit, tmp_path):
     browser.set_window_size(390, 844)
     username = f"insp{int(visit['team'][0][-3:]):02d}"
     _log_in(browser, live, username, "/results/my")

@@ -13,7 +13,7 @@ import pytest
 from services.results.commands import RecordAssignment, RecordSchedule
 from shared.auth import Principal, issue_token
 from tests.flow import CONFIRMED, ok
-from tests.integration.test_results import outbox, rows, set_today
+from tests.support.result_visit import outbox, rows, set_today
 from tests.support.results import inspection, joint_team, scheduled
 
 pytestmark = pytest.mark.integration

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.flow import ok
-from tests.integration.test_results import answers, rows, submit, upload, visit  # noqa: F401 — fixtures
+from tests.support.result_visit import answers, rows, submit, upload
 
 pytestmark = pytest.mark.integration
 
@@ -24,13 +24,13 @@ def _form(**extra):
     return data
 
 
-def test_the_form_is_only_for_the_team(system, visit):  # noqa: F811
+def test_the_form_is_only_for_the_team(system, visit):
     outsider = next(f"insp{n:02d}" for n in range(1, 19) if f"INS-{n:03d}" not in visit["team"])
     page = _session(system, outsider).get(f"/results/inspections/{visit['id']}/form")
     assert page.status_code == 403 and "只有被抽中的检查人员" in page.get_data(as_text=True)
 
 
-def test_a_refused_form_shows_why_and_keeps_no_uploaded_file(system, visit):  # noqa: F811
+def test_a_refused_form_shows_why_and_keeps_no_uploaded_file(system, visit):
     import io
     client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
     data = _form(**{"confirm-name": "", "confirm-confirmed_at": ""})
@@ -43,7 +43,7 @@ def test_a_refused_form_shows_why_and_keeps_no_uploaded_file(system, visit):  # 
     assert rows(system, "Result") == [] and rows(system, "Evidence") == []
 
 
-def test_the_approver_then_the_detachment_decide_in_their_queues(system, http, visit):  # noqa: F811
+def test_the_approver_then_the_detachment_decide_in_their_queues(system, http, visit):
     result = ok(submit(http, visit))
     scan = upload(system, visit["tokens"][0], visit["id"], b"%PDF-1.4\n%%EOF\n", "申请.pdf")[1]["sha256"]
     correction = ok(http.call("POST", f"/results/api/v1/results/{result['id']}/corrections", visit["tokens"][0],
@@ -73,7 +73,7 @@ def test_the_approver_then_the_detachment_decide_in_their_queues(system, http, v
     assert rows(system, "ResultVoid")[0].correction_id == correction["id"]
 
 
-def test_the_dashboard_lists_results_due_and_rectifications(system, http, visit):  # noqa: F811
+def test_the_dashboard_lists_results_due_and_rectifications(system, http, visit):
     page = _session(system, "clerk01").get("/results/clerk/dashboard").get_data(as_text=True)
     assert "青岛测试化工有限公司" in page and "2026-12-31" in page  # window ends 3 Dec: 20 working days later
     ok(submit(http, visit, items=answers("标识缺失"), category="发现问题待后续处理"))
@@ -81,18 +81,18 @@ def test_the_dashboard_lists_results_due_and_rectifications(system, http, visit)
     assert "标识缺失" in page and "2027-02-28" in page and "没有待录入的检查" in page
 
 
-def test_public_results_page_escapes_and_shows_the_outcome(system, http, visit):  # noqa: F811
+def test_public_results_page_escapes_and_shows_the_outcome(system, http, visit):
     ok(submit(http, visit, items=answers("<script>alert(1)</script>"), category="发现问题待后续处理"))
     page = system.client().get("/results/public/results?company=测试").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert "发现问题待后续处理" in page and "共 1 条" in page
 
 
-def test_the_form_submits_the_result_with_its_photo_in_one_go(system, http, visit):  # noqa: F811
+def test_the_form_submits_the_result_with_its_photo_in_one_go(system, http, visit):
     """The page's own path (the browser test drives it in Chromium): files and result in one command (S8, S9)."""
     import io
 
-    from tests.integration.test_results import png
+    from tests.support.result_visit import png
     client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
     path = f"/results/inspections/{visit['id']}/form"
     saved = client.post(path, data=_form(action="draft"), headers={"Origin": "http://localhost"})
@@ -107,7 +107,7 @@ def test_the_form_submits_the_result_with_its_photo_in_one_go(system, http, visi
     assert len(rows(system, "Evidence")) == 1 and rows(system, "Draft") == []
 
 
-def test_my_visits_and_the_dashboard_say_where_each_visit_stands(system, http, visit):  # noqa: F811
+def test_my_visits_and_the_dashboard_say_where_each_visit_stands(system, http, visit):
     client = _session(system, f"insp{int(visit['team'][0][-3:]):02d}")
     assert "待录入" in client.get("/results/my").get_data(as_text=True)
     ok(submit(http, visit))

@@ -10,7 +10,7 @@ import pytest
 
 from services.results.adapters import db as results_db
 from tests.flow import WsgiHttp, login, ok
-from tests.integration.test_results import set_today
+from tests.support.result_visit import set_today
 
 pytestmark = pytest.mark.integration
 
