@@ -136,8 +136,7 @@ def test_each_department_gets_its_own_events_once_by_queue_feed_and_webhook(clus
     department's events, once each, with the same CloudEvent ids; no department sees another's."""
     import json
 
-    from tests.e2e.test_partner_delivery import EXPECTED, event_name
-    from tests.support.partners import Receiver, read_feed, verify
+    from tests.support.partners import EXPECTED, Receiver, event_name, read_feed, verify
     info = _seed(cluster)
     http = UrlHttp(cluster.bases)
     tokens = {d["code"]: d["token"] for d in info["departments"]}

@@ -8,16 +8,9 @@ import pytest
 
 from tests.conftest import wait_for
 from tests.flow import THREE_DEPARTMENTS, WsgiHttp, ok, run_joint_visit
-from tests.support.partners import Receiver, read_feed, verify
+from tests.support.partners import EXPECTED, Receiver, event_name, read_feed, verify
 
 pytestmark = pytest.mark.e2e
-EXPECTED = {"SCJG": {"visit.scheduled", "letter.issued", "result.published", "rectification.updated"},
-            "STHJ": {"visit.scheduled", "letter.issued", "result.published"},
-            "YJGL": {"visit.scheduled", "letter.issued", "result.published"}}
-
-
-def event_name(cloud_event: dict) -> str:
-    return cloud_event["type"].removeprefix("cn.gov.jointinspect.").removesuffix(".v1")
 
 
 @pytest.fixture

@@ -138,3 +138,13 @@ def read_feed(http, code: str, token: str, limit: int = 2) -> list[dict]:
             return items
         items += page["items"]
         after = page["next"]
+
+
+# issue #12 e2e: what each department of tests/flow.py's visit receives (SCJG finds the problem)
+EXPECTED = {"SCJG": {"visit.scheduled", "letter.issued", "result.published", "rectification.updated"},
+            "STHJ": {"visit.scheduled", "letter.issued", "result.published"},
+            "YJGL": {"visit.scheduled", "letter.issued", "result.published"}}
+
+
+def event_name(cloud_event: dict) -> str:
+    return cloud_event["type"].removeprefix("cn.gov.jointinspect.").removesuffix(".v1")
