@@ -48,7 +48,7 @@ def relay(url: str, n: int, database_url: str | None) -> float:
     from shared.config import load_settings
     from shared.relay import OutboxRelay
     from shared.web import runtime_of
-    env = {"JOINTINSPECT_VAR": tempfile.mkdtemp()}
+    env = {"JOINTINSPECT_VAR": tempfile.mkdtemp(), "SECRET_KEY": "bench"}
     if database_url:
         env["RESULTS_DATABASE_URL"] = database_url
     app = registry.build("results", load_settings("results", env))

@@ -34,6 +34,11 @@ def partner_channels(contract: dict) -> list[str]:
             if name.endswith(".{dept}") and not name.startswith("task.")]
 
 
+def broadcast_channels(contract: dict) -> list[str]:
+    """Channels every department receives as one message, without a department suffix (`x-every-department`)."""
+    return [name for name, channel in contract["channels"].items() if channel.get("x-every-department")]
+
+
 def _ref_name(ref: str) -> str:
     return ref.rsplit("/", 1)[1]
 
@@ -82,26 +87,32 @@ def _message(contract: dict, channel: dict) -> dict:
     return contract["components"]["messages"][_ref_name(channel["subscribe"]["message"]["$ref"])]
 
 
-def _event(contract: dict, name: str) -> list[str]:
-    channel = contract["channels"][f"{name}.{{dept}}"]
+def _event(contract: dict, name: str, key: str) -> list[str]:
+    channel = contract["channels"][key]
     message = _message(contract, channel)
     envelope = message["payload"]["allOf"][1]["properties"]
-    source = envelope.get("source", {}).get("const", "")
-    return [f"### `{name}.<dept>`", "",
+    source = envelope.get("source", {})
+    source = source.get("const") or " \\| ".join(source.get("enum", []))
+    return [f"### `{_routing_key(name, key)}`", "",
             f"- CloudEvent `type`: `{message['name']}`",
             f"- `source`: `{source}`",
             f"- {_cell(channel.get('description', ''))}", "",
             "`data`:", "", *_fields(envelope["data"]), ""]
 
 
+def _routing_key(name: str, key: str) -> str:
+    return f"{name}.<dept>" if key.endswith(".{dept}") else name
+
+
 def catalogue(contract: dict) -> str:
-    names = partner_channels(contract)
+    channels = [(name, f"{name}.{{dept}}") for name in partner_channels(contract)]
+    channels += [(name, name) for name in broadcast_channels(contract)]
     lines = [BEGIN, "", "| routing key | CloudEvent `type` |", "|---|---|"]
-    lines += [f"| `{name}.<dept>` | `{_message(contract, contract['channels'][f'{name}.{{dept}}'])['name']}` |"
-              for name in names]
+    lines += [f"| `{_routing_key(name, key)}` | `{_message(contract, contract['channels'][key])['name']}` |"
+              for name, key in channels]
     lines.append("")
-    for name in names:
-        lines += _event(contract, name)
+    for name, key in channels:
+        lines += _event(contract, name, key)
     lines += ["### 通用结构 shared types", ""]
     for name in SHARED_SCHEMAS:
         lines += [f"#### `{name}`", "", *_fields(contract["components"]["schemas"][name]), ""]

@@ -5,24 +5,37 @@ Usage / 用法:
     python3 verify_draw.py record.json
     python3 verify_draw.py -                                        (read the record from stdin / 从标准输入读取)
     python3 verify_draw.py https://host/draw/api/v1/draws/<id>      (fetch it / 直接下载)
+    python3 verify_draw.py record.json --commitment committed.json  (also compare with the commitment published
+                                                                     before the draw / 同时核对事先公布的承诺)
 
 This single file needs only the Python 3 standard library and nothing from the jointinspect code base: a third
 party (a company, an auditor, a journalist) downloads the public record and runs it. 本文件仅依赖 Python 标准库。
+
+A draw is made in two phases (issue 13): a fresh seed is committed (its SHA-256 published) and the pool frozen right
+after it (its hash published, event `draw.committed`); the draw runs only once external public randomness — the
+winning numbers of a named public lottery drawn AFTER the commitment — has been entered. The key is made from both.
 
 What it checks (RFC 3797, "Publicly Verifiable Nominations Committee Random Selection"):
   1. key        == the RFC 3797 §4 key of `sources`: for each source in order, its integers sorted ascending,
                    each written in decimal followed by ".", each source terminated by "/"
                    (e.g. [[9319], [5, 2]] -> "9319./2.5./").
-  2. pool       is sorted ascending by id (string order) and has no duplicates (the pool is frozen by id).
-  3. pool_hash  == hex digest, with the record's `algorithm`, of the pool ids joined by "\n" (no trailing
-                   newline), encoded as UTF-8.
+  2. pool       is sorted ascending by id (string order), has no duplicates, and every id is [A-Za-z0-9_-] only.
+  3. pool_hash  == hex digest, with the record's `algorithm`, of the pool written as canonical JSON —
+                   json.dumps(pool, ensure_ascii=False, separators=(",", ":")) — encoded as UTF-8
+                   (e.g. ["a","b"] hashes the 9 bytes ["a","b"]).
   4. selected   == the RFC 3797 §5 selection: for i = 0, 1, 2, ...
                        H_i = hash(i as 2 bytes big-endian || key as ASCII || the same 2 bytes)
                    read as an unsigned big-endian integer; pick the (H_i mod remaining)-th (0-based)
                    still-unselected pool member in pool order; repeat `count` times.
-  5. commitment (only if the record carries one with its seed): the first source is [seed],
-                   sha256(decimal seed as ASCII) == seed_hash, and committed_at is before created_at —
-                   i.e. the seed was published before the draw and could not be chosen afterwards.
+  5. commitment the record's `commitment` carries the seed: the first source is [seed], sha256(decimal seed as
+                   ASCII) == seed_hash, and the commitment's published pool_hash is the record's pool_hash.
+  6. randomness the record's `randomness` names its source, issue and draw time, and its numbers are the second
+                   (and last) source — check them at the source (e.g. the lottery's published results).
+  7. order      committed_at < pool_frozen_at < randomness.drawn_at < created_at: the seed was fixed before the
+                   pool, and both before the numbers were known; the draw was made after them.
+  8. --commitment FILE (the `draw.committed` event a department received, or the entry of the public commitments
+                   list, kept from before the draw): its seed_hash, pool_hash, committed_at and pool_frozen_at are
+                   the record's — a commitment row rewritten afterwards, or a pool changed and re-hashed, is caught.
 `algorithm` is "md5" (the RFC's own hash), "sha256" or "sm3" (SM3 needs an OpenSSL that provides it).
 
 Exit codes: 0 verified / 验证通过, 1 failed / 验证失败, 2 bad input / 输入有误.
@@ -31,11 +44,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import urllib.request
+from datetime import datetime, timezone
 
 ALGORITHMS = ("md5", "sha256", "sm3")
 FIELDS = ("algorithm", "sources", "key", "pool", "pool_hash", "count", "selected")
+POOL_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+PUBLISHED = ("seed_hash", "pool_hash", "committed_at", "pool_frozen_at")
 
 
 class BadInput(Exception):
@@ -65,7 +82,7 @@ def select(pool: list, count: int, key: str, algorithm: str) -> list:
 
 
 def pool_hash(pool: list, algorithm: str) -> str:
-    return digest(algorithm, "\n".join(pool).encode("utf-8")).hex()
+    return digest(algorithm, json.dumps(pool, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hex()
 
 
 def load(source: str) -> dict:
@@ -87,6 +104,8 @@ def load(source: str) -> dict:
         raise BadInput(f"不是有效的 JSON / not valid JSON: {exc}") from None
     if isinstance(data, dict) and isinstance(data.get("draw"), dict):
         data = data["draw"]
+    if isinstance(data, dict) and isinstance(data.get("data"), dict):  # an event envelope (draw.committed)
+        data = data["data"]
     if not isinstance(data, dict):
         raise BadInput("抽取记录应为 JSON 对象 / the record must be a JSON object")
     return data
@@ -130,6 +149,8 @@ def problems_of(record: dict) -> list:
         problems.append(("候选名单未按编号升序排列", "pool is not sorted ascending by id"))
     if len(set(pool)) != len(pool):
         problems.append(("候选名单含重复编号", "pool contains duplicate ids"))
+    if not all(POOL_ID.match(member) for member in pool):
+        problems.append(("候选名单含不允许的编号字符", "pool contains ids outside [A-Za-z0-9_-]"))
     if record["pool_hash"] != pool_hash(pool, algorithm):
         problems.append(("候选名单哈希值不符", f"pool_hash does not match the pool "
                                          f"(expected {pool_hash(pool, algorithm)})"))
@@ -143,39 +164,85 @@ def problems_of(record: dict) -> list:
 
 
 def commitment_problems(record: dict) -> list:
-    """Step 5: only when the record publishes a commitment with its seed."""
-    commitment = record.get("commitment")
-    if not isinstance(commitment, dict) or commitment.get("seed") is None:
-        return []
-    seed, problems = commitment["seed"], []
-    if not record["sources"] or record["sources"][0] != [seed]:
+    """Steps 5–7: the committed seed, the randomness entered after it, and the order of the four moments."""
+    commitment = record.get("commitment") if isinstance(record.get("commitment"), dict) else {}
+    randomness = record.get("randomness") if isinstance(record.get("randomness"), dict) else {}
+    seed, sources, problems = commitment.get("seed"), record["sources"], []
+    if seed is None:
+        problems.append(("记录未公开事先承诺的种子", "the record does not reveal the committed seed"))
+    elif not sources or sources[0] != [seed]:
         problems.append(("第一个随机源不是事先承诺的种子", "the first source is not the committed seed"))
-    if hashlib.sha256(str(seed).encode("ascii")).hexdigest() != commitment.get("seed_hash"):
+    elif hashlib.sha256(str(seed).encode("ascii")).hexdigest() != commitment.get("seed_hash"):
         problems.append(("种子与事先公布的哈希值不符", "the seed does not match its published hash"))
-    committed_at, created_at = commitment.get("committed_at"), record.get("created_at")
-    if isinstance(committed_at, str) and isinstance(created_at, str) and committed_at >= created_at:
-        problems.append(("种子承诺晚于抽取时间", "the seed was not committed before the draw"))
+    if commitment.get("pool_hash") != record["pool_hash"]:
+        problems.append(("候选名单哈希值与承诺时公布的不符", "pool_hash is not the one published with the commitment"))
+    if not randomness.get("numbers") or not randomness.get("source") or not randomness.get("drawn_at"):
+        problems.append(("未记录外部公开随机数（来源、期号、开奖时间）", "no external public randomness is recorded"))
+    elif sources[1:] != [randomness["numbers"]]:
+        problems.append(("第二个随机源不是录入的公开随机数", "the public randomness is not the second source"))
+    moments = [moment(commitment.get("committed_at")), moment(commitment.get("pool_frozen_at")),
+               moment(randomness.get("drawn_at")), moment(record.get("created_at"))]
+    if None in moments or not all(a < b for a, b in zip(moments, moments[1:])):
+        problems.append(("时间顺序不符：应为 承诺 < 冻结候选名单 < 开奖 < 抽取",
+                         "not in order: committed_at < pool_frozen_at < randomness drawn_at < created_at"))
     return problems
+
+
+def published_problems(record: dict, published: dict) -> list:
+    """Step 8: the commitment as it was published before the draw, against the record's."""
+    commitment = record.get("commitment") if isinstance(record.get("commitment"), dict) else {}
+    problems = []
+    for name in PUBLISHED:
+        ours = record["pool_hash"] if name == "pool_hash" else commitment.get(name)
+        theirs = published.get(name)
+        if name.endswith("_at"):
+            ours, theirs = moment(ours), moment(theirs)
+        if theirs is None or ours != theirs:
+            problems.append((f"与事先公布的承诺不符：{name}", f"{name} differs from the commitment published before "
+                                                          f"the draw"))
+    return problems
+
+
+def moment(value):
+    """An ISO 8601 time ("…Z" or with an offset) as an aware datetime; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def main(argv: list) -> int:
     for stream in (sys.stdout, sys.stderr):  # never crash on a console that cannot show Chinese
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    if len(argv) != 2:
-        print("用法 / usage: python3 verify_draw.py <record.json | - | https://…/draw/api/v1/draws/<id>>",
-              file=sys.stderr)
+    args, published_source = list(argv[1:]), None
+    if "--commitment" in args:
+        at = args.index("--commitment")
+        published_source = args[at + 1] if at + 1 < len(args) else None
+        del args[at:at + 2]
+    if len(args) != 1 or ("--commitment" in argv and published_source is None):
+        print("用法 / usage: python3 verify_draw.py <record.json | - | https://…/draw/api/v1/draws/<id>> "
+              "[--commitment committed.json]", file=sys.stderr)
         return 2
     try:
-        record = load(argv[1])
+        record = load(args[0])
         check_shape(record)
         problems = problems_of(record)
+        if published_source is not None:
+            problems += published_problems(record, load(published_source))
     except BadInput as exc:
         print(f"输入有误 / BAD INPUT: {exc}", file=sys.stderr)
         return 2
     print(f"算法 / algorithm: {record['algorithm']}   密钥 / key: {record['key']}")
     print(f"候选 / pool: {len(record['pool'])}   抽取 / count: {record['count']}   "
           f"结果 / selected: {', '.join(record['selected'])}")
+    randomness = record.get("randomness") if isinstance(record.get("randomness"), dict) else {}
+    if randomness:
+        print(f"公开随机数 / randomness: {randomness.get('source')} 第 {randomness.get('issue')} 期 "
+              f"{randomness.get('drawn_at')} 开奖 {randomness.get('numbers')}")
     if not problems:
         print("验证通过 / VERIFIED")
         return 0

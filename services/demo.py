@@ -142,24 +142,34 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
             "plan_id": done["id"], "external_id": f"DEMO-{dept}-1", "company": company, "items": items})
         inspection_id = _ok(response)["inspection_id"]
     _ok(client.post(f"/intake/api/v1/plans/{done['id']}/dispatch", headers=token["SCJG"]))
+    system.bus.drain()  # each department's draw committed, its pool frozen: waiting for public randomness
+    _ok(client.post("/draw/api/v1/randomness", headers=clerk, json={  # issue 13: visibly not a real lottery
+        "numbers": [3, 9, 15, 22, 27, 31, 12], "source": DEMO_RANDOMNESS, "issue": f"DEMO-{today.isoformat()}",
+        "drawn_at": system.runtime("draw").clock.now().isoformat()}))
     system.bus.drain()
     progress = _ok(client.get(f"/results/api/v1/inspections/{inspection_id}/progress", headers=clerk))
     draw = next(d for d in _ok(client.get("/draw/api/v1/draws", headers=clerk))["items"]
                 if d.get("inspection_id") == inspection_id and d.get("department") == "STHJ")
     leader = _bearer(client, _username(info, progress["leader_id"]))
+    visited = today - timedelta(days=1)  # issue 13: the completed visit is past, so its records are public
     _ok(client.put(f"/draw/api/v1/inspections/{inspection_id}/schedule", headers=leader,
-                   json={"time": f"{today.isoformat()} 09:30"}))
+                   json={"time": f"{visited.isoformat()} 09:30"}))
     system.bus.drain()
     _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/confirmation", headers=leader,
-                    json={"name": "王经理", "confirmed_at": f"{today.isoformat()} 16:30"}))
+                    json={"name": "王经理", "confirmed_at": f"{visited.isoformat()} 16:30"}))
     for part in progress["parts"]:
         member = _bearer(client, _username(info, part["inspector_ids"][0]))
         clean = {"outcome": "未发现问题", "findings": "现场检查未发现问题"}
         answers = [DEMO_FINDINGS.get(code, {"item_code": code, **clean}) for code in DEMO_ITEMS[part["department"]]]
-        body = {"department": part["department"], "visit_date": today.isoformat(), "items": answers}
+        body = {"department": part["department"], "visit_date": visited.isoformat(), "items": answers}
         if part["department"] == "STHJ":
             body["category"] = "发现问题经责令已改正"  # corrected on the spot; the others' category follows their items
-        _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/results", headers=member, json=body))
+        submitted = _ok(client.post(f"/results/api/v1/inspections/{inspection_id}/results", headers=member, json=body))
+        if part["department"] == "STHJ":  # issue 13: findings are public only as the approver's released summary
+            approver = {"Authorization": "Bearer " + issue_token(secret, Principal("approver", "approver01", "STHJ",
+                                                                                  "分管负责人 孙强"))}
+            _ok(client.put(f"/results/api/v1/results/{submitted['id']}/summary", headers=approver,
+                           json={"text": DEMO_SUMMARY, "release": True}))
     system.bus.drain()
     inspector = next(p for p in info["inspectors"] if p["id"] in draw["selected"])
     open_plan = _plan(client, clerk, f"〔{today.year}〕2号", f"{today.year}年第二批部门联合双随机抽查计划",
@@ -173,6 +183,8 @@ def _run_flow(system: EmbeddedSystem, info: dict, today: date) -> dict:
                                                                  "password": DEMO_PASSWORD, "name": inspector["name"]}}
 
 
+DEMO_RANDOMNESS = "演示数据（非真实开奖）"
+DEMO_SUMMARY = "危险废物暂存间标识不规范，已责令整改。"
 DEMO_ITEMS = {"SCJG": ["SCJG-01", "SCJG-03"], "STHJ": ["STHJ-01", "STHJ-02"], "YJGL": ["YJGL-01"]}
 DEMO_FINDINGS = {"STHJ-01": {"item_code": "STHJ-01", "outcome": "发现问题", "findings": "危废暂存间标识不规范",
                              "measures": "责令当场整改"}}  # eco found a problem; market regulation and YJGL did not

@@ -11,6 +11,7 @@ from shared.config import PROJECT_ROOT, SERVICES, load_settings
 from shared.embedded import EmbeddedBus
 from shared.errors import error_response
 from shared.periodic import PeriodicJobs
+from shared.web_security import install as secure_headers
 
 from . import registry
 
@@ -35,6 +36,7 @@ def landing_app() -> Flask:
     def http_error(error: HTTPException):
         return error_response(error.code or 500, "not_found" if error.code == 404 else "error")
 
+    secure_headers(app)  # the same headers as every service's answers (issue 13)
     return app
 
 

@@ -49,7 +49,9 @@ def _forget_tail(session) -> None:
 
 
 def verify_chain(session, model) -> tuple[bool, int, str | None]:
-    """Recompute every link; return (ok, entries checked, first problem)."""
+    """Recompute every link; return (ok, entries checked, first problem). Links alone cannot catch a rewrite that
+    re-hashes the rest, or a cut tail: the full check (sealed rows, signed checkpoints) is
+    `shared.audit_verify.verify_history`, behind VerifyAuditChain and `jointinspect audit verify`."""
     prev = GENESIS
     count = 0
     for row in session.execute(select(model).order_by(model.seq)).scalars():

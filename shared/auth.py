@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import asdict, dataclass
+import math
+import secrets
+import time
+from dataclasses import dataclass, field
 
 from flask import current_app, g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -29,6 +32,9 @@ class Principal:
     subject: str
     department: str | None = None
     name: str | None = None
+    # a signed login token's session id and issue time (epoch seconds): what logout and password change revoke
+    session_id: str | None = field(default=None, compare=False)
+    issued_at: float | None = field(default=None, compare=False)
 
     @property
     def actor(self) -> str:
@@ -40,18 +46,30 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(secret: str, principal: Principal) -> str:
-    return SIGNED_PREFIX + URLSafeTimedSerializer(secret, salt=_SALT).dumps(asdict(principal))
+def issue_token(secret: str, principal: Principal, now: float | None = None) -> str:
+    """A login token every service checks with SECRET_KEY alone. It names a fresh session and its issue time to the
+    millisecond, so logout can revoke this session and a password change every session issued before it."""
+    claims = {"role": principal.role, "subject": principal.subject, "department": principal.department,
+              "name": principal.name, "sid": secrets.token_urlsafe(12),
+              "iat": math.floor((time.time() if now is None else now) * 1000) / 1000}  # never later than issued
+    return SIGNED_PREFIX + URLSafeTimedSerializer(secret, salt=_SALT).dumps(claims)
 
 
 def read_signed_token(secret: str, token: str) -> Principal | None:
+    """The principal a token signed with `secret` names, or None (bad signature, expired, unknown role). Whether
+    its session was revoked is the service's read model's to say (`current_principal`)."""
     if not token.startswith(SIGNED_PREFIX):
         return None
     try:
-        claims = URLSafeTimedSerializer(secret, salt=_SALT).loads(token[len(SIGNED_PREFIX):], max_age=TOKEN_MAX_AGE)
+        claims, signed_at = URLSafeTimedSerializer(secret, salt=_SALT).loads(
+            token[len(SIGNED_PREFIX):], max_age=TOKEN_MAX_AGE, return_timestamp=True)
     except BadSignature:
         return None
-    return Principal(**claims) if claims.get("role") in ROLES else None
+    if not isinstance(claims, dict) or claims.get("role") not in ROLES or not isinstance(claims.get("subject"), str):
+        return None
+    issued_at = claims.get("iat") if isinstance(claims.get("iat"), (int, float)) else signed_at.timestamp()
+    return Principal(role=claims["role"], subject=claims["subject"], department=claims.get("department"),
+                     name=claims.get("name"), session_id=claims.get("sid") or "", issued_at=float(issued_at))
 
 
 def department_token_resolver(department_of_hash):
@@ -75,15 +93,19 @@ def _bearer() -> str | None:
     if header.startswith("Bearer "):
         return header[7:].strip() or None
     token = request.cookies.get(COOKIE) or None
-    if token and request.method not in SAFE_METHODS and not _same_origin():
+    if token and request.method not in SAFE_METHODS and not same_origin_request():
         return None
     return token
 
 
-def _same_origin() -> bool:
+def same_origin_request() -> bool:
+    """The browser says the request comes from one of our pages: Origin (or, without it, Referer) names this host.
+    A request that names neither is not taken as ours."""
     from urllib.parse import urlsplit
     origin = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    return bool(origin) and urlsplit(origin).netloc == request.host
+    if not origin or origin == "null":
+        return False
+    return urlsplit(origin).netloc == request.host
 
 
 def current_principal() -> Principal | None:
@@ -92,6 +114,9 @@ def current_principal() -> Principal | None:
         principal = None
         if token:
             principal = read_signed_token(current_app.config["SECRET_KEY"], token)
+            revoked = current_app.extensions.get("jointinspect.session_revoked")
+            if principal is not None and revoked is not None and revoked(principal):
+                principal = None  # logged out, or the password changed since: the token no longer counts
             for resolver in current_app.extensions.get("jointinspect.token_resolvers", []):
                 if principal is not None:
                     break
@@ -111,5 +136,6 @@ def require(*roles: str):
             if roles and principal.role not in roles:
                 raise Forbidden(f"当前身份（{principal.role}）无权执行此操作")
             return view(*args, **kwargs)
+        wrapper.roles = roles  # the operation's security in the OpenAPI document (shared/openapi.py)
         return wrapper
     return decorator

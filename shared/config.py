@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SERVICES = ("intake", "draw", "letters", "results")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_SECRET = "dev-only-secret-change-me"
+# the fixed fallback earlier versions signed tokens with when SECRET_KEY was unset: public, so never accepted again
+RETIRED_SECRETS = ("dev-only-secret-change-me", "change-me-in-production")
 
 
 class SettingsError(ValueError):
@@ -26,13 +27,20 @@ class Settings:
     service: str
     database_url: str
     amqp_url: str | None = None
-    secret_key: str = DEMO_SECRET
+    secret_key: str = ""  # no fallback: serve/worker refuse to start without one, the demo generates one in var/
     tz: str = "Asia/Shanghai"
     public_base_url: str = "http://127.0.0.1:8000"
     var_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var")
     log_level: str = "INFO"
     web_concurrency: int = 2
     port: int = 8000
+    # login and the web shell (issue 13)
+    login_max_failures: int = 5  # wrong passwords in a row (per account, and per client address ×4) before a lock
+    login_lock_minutes: int = 15
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto are believed (0: none)
+    # input limits (issue 13): an image is refused by its dimensions before decoding; JSON bodies are bounded
+    upload_max_pixels: int = 40_000_000  # width × height of an evidence photo or seal (40 MP decode in ~160 MB)
+    json_max_bytes: int = 1024 * 1024  # a JSON request body; multipart uploads keep their own, larger limits
     # messaging
     rabbitmq_management_url: str | None = None  # `jointinspect partners`: create partner users on a remote broker
     delivery_limit: int = 5
@@ -58,7 +66,6 @@ class Settings:
     draw_naming_days: int = 3  # N2: a department that names its own officers does so within N days
     draw_visit_earliest_hour: int = 7  # a visit may start at this hour (local time) at the earliest
     draw_visit_latest_hour: int = 20  # … and at this hour:00 at the latest
-    draw_commitments_ahead: int = 20
     draw_recusal_decision_days: int = 3
     # letters (S12): the department the LETTERS_ISSUER_* / LETTERS_CONTACT_* settings describe (the eco sub-bureau)
     letters_department: str = "STHJ"
@@ -72,6 +79,10 @@ class Settings:
     results_rectification_months: int = 3
     reports_monthly_due_day: int = 5   # S11: the month's dispatch table by the 5th of the next month
     reports_quarterly_due_day: int = 10  # S15: the quarter's report by the 10th of the next quarter
+    # audit (S1, issue 13): signed checkpoints of every chain head; the key is a secret like SECRET_KEY
+    audit_signing_key: str = ""  # Ed25519 private key (PEM or base64 seed); the embedded demo generates one in var/
+    audit_checkpoint_minutes: int = 60
+    audit_previous_public_keys: str = ""  # after a key change: the old public keys (base64, comma-separated)
 
     @property
     def distributed(self) -> bool:
@@ -94,7 +105,9 @@ class Settings:
 VARIABLES = {
     "AMQP_URL": "amqp_url", "SECRET_KEY": "secret_key", "JOINTINSPECT_TZ": "tz",
     "PUBLIC_BASE_URL": "public_base_url", "LOG_LEVEL": "log_level", "WEB_CONCURRENCY": "web_concurrency",
-    "PORT": "port", "RABBITMQ_MANAGEMENT_URL": "rabbitmq_management_url",
+    "PORT": "port", "LOGIN_MAX_FAILURES": "login_max_failures", "LOGIN_LOCK_MINUTES": "login_lock_minutes",
+    "TRUSTED_PROXIES": "trusted_proxies", "UPLOAD_MAX_PIXELS": "upload_max_pixels", "JSON_MAX_BYTES": "json_max_bytes",
+    "RABBITMQ_MANAGEMENT_URL": "rabbitmq_management_url",
     "DELIVERY_LIMIT": "delivery_limit", "PREFETCH": "prefetch", "RELAY_BATCH": "relay_batch",
     "INTAKE_DEADLINE_CHECK_SECONDS": "intake_deadline_check_seconds",
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": "webhook_allow_private_targets", "WEBHOOK_SEND_SECONDS": "webhook_send_seconds",
@@ -105,7 +118,7 @@ VARIABLES = {
     "DRAW_JURISDICTION": "draw_jurisdiction", "DRAW_MAX_LOAD": "draw_max_load",
     "DRAW_NAMING_DAYS": "draw_naming_days", "DRAW_VISIT_EARLIEST_HOUR": "draw_visit_earliest_hour",
     "DRAW_VISIT_LATEST_HOUR": "draw_visit_latest_hour",
-    "DRAW_COMMITMENTS_AHEAD": "draw_commitments_ahead", "DRAW_RECUSAL_DECISION_DAYS": "draw_recusal_decision_days",
+    "DRAW_RECUSAL_DECISION_DAYS": "draw_recusal_decision_days",
     "LETTERS_DEPARTMENT": "letters_department",
     "LETTERS_ISSUER_CODE": "letters_issuer_code", "LETTERS_ISSUER_NAME": "letters_issuer_name",
     "LETTERS_CONTACT_NAME": "letters_contact_name", "LETTERS_CONTACT_PHONE": "letters_contact_phone",
@@ -114,14 +127,19 @@ VARIABLES = {
     "RESULTS_RECTIFICATION_MONTHS": "results_rectification_months",
     "REPORTS_MONTHLY_DUE_DAY": "reports_monthly_due_day",
     "REPORTS_QUARTERLY_DUE_DAY": "reports_quarterly_due_day",
+    "AUDIT_SIGNING_KEY": "audit_signing_key", "AUDIT_CHECKPOINT_MINUTES": "audit_checkpoint_minutes",
+    "AUDIT_PREVIOUS_PUBLIC_KEYS": "audit_previous_public_keys",
 }
 _MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batch": 1, "web_concurrency": 1,
-            "port": 1, "intake_deadline_check_seconds": 1, "draw_max_load": 0, "draw_naming_days": 1,
+            "port": 1, "login_max_failures": 1, "login_lock_minutes": 1, "trusted_proxies": 0,
+            "upload_max_pixels": 1_000_000, "json_max_bytes": 65536,
+            "intake_deadline_check_seconds": 1, "draw_max_load": 0, "draw_naming_days": 1,
             "draw_visit_earliest_hour": 0, "draw_visit_latest_hour": 1,
-            "draw_commitments_ahead": 1, "draw_recusal_decision_days": 1, "results_publication_working_days": 1,
+            "draw_recusal_decision_days": 1, "results_publication_working_days": 1,
             "results_rectification_months": 1, "reports_monthly_due_day": 1, "reports_quarterly_due_day": 1,
             "webhook_send_seconds": 1, "webhook_timeout_seconds": 1, "webhook_retry_base_seconds": 1,
-            "webhook_retry_max_seconds": 1, "webhook_retry_hours": 1, "webhook_batch": 1, "webhook_lease_seconds": 1}
+            "webhook_retry_max_seconds": 1, "webhook_retry_hours": 1, "webhook_batch": 1, "webhook_lease_seconds": 1,
+            "audit_checkpoint_minutes": 1}
 _ALGORITHMS = ("md5", "sha256", "sm3")
 
 
@@ -182,6 +200,18 @@ def load_settings(service: str, env: dict | None = None, defaults: dict | None =
     if settings.draw_algorithm not in _ALGORITHMS:
         raise SettingsError(f"DRAW_ALGORITHM={settings.draw_algorithm!r}: must be one of {', '.join(_ALGORITHMS)}")
     return settings.with_(public_base_url=settings.public_base_url.rstrip("/"))
+
+
+def require_secret_key(settings: Settings) -> Settings:
+    """Login tokens are signed with SECRET_KEY and checked by every service with it: a missing or publicly known key
+    lets anyone forge an admin token, so nothing that signs or checks tokens starts without a real one."""
+    if not settings.secret_key:
+        raise SettingsError("未设置 SECRET_KEY：登录令牌须用各服务相同的密钥签发和校验。请设置环境变量 "
+                            "SECRET_KEY（例如 `python -c 'import secrets; print(secrets.token_urlsafe(32))'` "
+                            "生成），四个服务取同一值")
+    if settings.secret_key in RETIRED_SECRETS:
+        raise SettingsError("SECRET_KEY 使用了公开的示例值，任何人都能伪造登录令牌：请换成随机生成的密钥")
+    return settings
 
 
 def _kind(annotation) -> object:

@@ -71,6 +71,19 @@ class AuditMixin:
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+class AuditCheckpointMixin:
+    """Issue 13: a signed statement "the chain's head was entry `seq` with hash `head_hash` at `at`", published and
+    sent to every department, so a later rewrite or truncation of the chain contradicts it (shared/checkpoints.py)."""
+
+    __tablename__ = "audit_checkpoint"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    key_id: Mapped[str] = mapped_column(String(16))
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(100))
+
+
 def messaging_models(base: type[DeclarativeBase]) -> dict[str, type]:
     """Bind the shared tables to one service's declarative base."""
     return {
@@ -79,6 +92,7 @@ def messaging_models(base: type[DeclarativeBase]) -> dict[str, type]:
         "Inbox": type("Inbox", (InboxMixin, base), {}),
         "DeadLetter": type("DeadLetter", (DeadLetterMixin, base), {}),
         "AuditEntry": type("AuditEntry", (AuditMixin, base), {}),
+        "AuditCheckpoint": type("AuditCheckpoint", (AuditCheckpointMixin, base), {}),
     }
 
 

@@ -9,6 +9,7 @@ from cloudevents.core.v1.event import CloudEvent
 
 from .clock import utc
 from .ids import new_id
+from .json_limits import check_structure
 
 TYPE_PREFIX = "cn.gov.jointinspect."
 TYPE_SUFFIX = ".v1"
@@ -76,6 +77,7 @@ def parse(body: bytes) -> Event:
     data = ce.get_data()
     if not isinstance(data, dict):
         raise ValueError("CloudEvent data must be a JSON object")
+    check_structure(data)  # MalformedJSON is a ValueError: too deep, or a lone surrogate no database can store
     attrs = ce.get_attributes()
     return Event(
         id=ce.get_id(), name=event_name(ce.get_type()), source=ce.get_source(),

@@ -125,3 +125,41 @@ def create_department_token_table_v1() -> None:
 
 def drop_department_token_table_v1() -> None:
     op.drop_table('department_token')
+
+
+def create_audit_checkpoint_table_v1() -> None:
+    """Signed checkpoints of the audit chain head (shared/db.py AuditCheckpointMixin, issue 13), in every service.
+    Frozen, like the messaging tables."""
+    op.create_table('audit_checkpoint',
+    sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('head_hash', sa.String(length=64), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('key_id', sa.String(length=16), nullable=False),
+    sa.Column('public_key', sa.String(length=64), nullable=False),
+    sa.Column('signature', sa.String(length=100), nullable=False),
+    sa.PrimaryKeyConstraint('seq')
+    )
+
+
+def drop_audit_checkpoint_table_v1() -> None:
+    op.drop_table('audit_checkpoint')
+
+
+def create_revoked_session_table_v1() -> None:
+    """Login sessions ended by logout or a password change (shared/sessions.py, `account.sessions_revoked`, issue
+    13), in every service. Frozen, like the messaging tables."""
+    op.create_table('revoked_session',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('subject', sa.String(length=60), nullable=False),
+    sa.Column('session_id', sa.String(length=40), nullable=False),
+    sa.Column('before', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('revoked_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_revoked_session_subject'), ['subject'], unique=False)
+
+
+def drop_revoked_session_table_v1() -> None:
+    with op.batch_alter_table('revoked_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_revoked_session_subject'))
+    op.drop_table('revoked_session')

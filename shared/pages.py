@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import redirect, render_template, request
 
@@ -27,7 +27,19 @@ def require_page(*roles: str):
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only paths on this site: a login link must not become an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    """Only a path on this site: a login link must not become an open redirect. Browsers drop tabs and line breaks
+    from URLs and read `\\` as `/`, so `/%09/evil.example`, `/\\evil.example` and `//evil.example` all leave the
+    site; the target is judged after percent-decoding (repeatedly) and refused if anything could make it one."""
+    if not target or len(target) > 2000:
+        return default
+    decoded, previous = target, None
+    while decoded != previous:  # %252F… decodes twice in some chains: judge the innermost form
+        previous, decoded = decoded, unquote(decoded)
+    if not decoded.startswith("/") or decoded.startswith(("//", "/\\")) or "\\" in decoded:
+        return default
+    if any(ord(c) < 0x20 or ord(c) == 0x7F or (c.isspace() and c != " ") for c in decoded):
+        return default
+    parts = urlsplit(decoded)
+    if parts.scheme or parts.netloc:
+        return default
+    return target

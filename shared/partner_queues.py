@@ -29,6 +29,8 @@ from .amqp import close_quietly, connect
 
 PARTNER_EVENTS = ("letter.issued", "visit.scheduled", "result.published", "result.voided", "rectification.updated")
 ANSWER_EVENTS = ("task.accepted", "task.rejected")
+# one message for every department, routed without a department suffix (docs/asyncapi.yaml `x-every-department`)
+BROADCAST_EVENTS = ("audit.checkpoint", "draw.committed")
 USER_PREFIX = "partner-"
 _CODE = re.compile(r"^[A-Z0-9]{2,20}$")
 
@@ -73,7 +75,7 @@ def partner_user(department: str) -> str:
 
 def binding_keys(department: str, answers: bool = False) -> tuple[str, ...]:
     names = PARTNER_EVENTS + (ANSWER_EVENTS if answers else ())
-    return tuple(f"{name}.{department}" for name in names)
+    return tuple(f"{name}.{department}" for name in names) + BROADCAST_EVENTS
 
 
 def permissions(department: str) -> Permissions:

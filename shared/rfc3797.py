@@ -12,9 +12,12 @@ record always names the algorithm. Pure standard library on purpose: it must imp
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 
 ALGORITHMS = ("md5", "sha256", "sm3")
 DEFAULT_ALGORITHM = "sha256"
+POOL_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 RECORD_FIELDS = ("algorithm", "sources", "key", "pool", "pool_hash", "count", "selected")
 
 
@@ -84,19 +87,27 @@ def picks(pool: list[str], values: list[int]) -> list[str]:
 def pool_hash(pool: list[str], algorithm: str = DEFAULT_ALGORITHM) -> str:
     """Lower-case hex digest binding a draw to its pool.
 
-    Exact construction, for third parties to reproduce: the pool ids as strings, in the given order, joined
-    with a single line feed ("\\n", U+000A) between them — no trailing newline — encoded as UTF-8, hashed
-    with `algorithm` (the same one the record names). An empty pool hashes the empty byte string.
-    Example: pool ["a", "b"] with sha256 is sha256(b"a\\nb").hexdigest().
+    Exact construction, for third parties to reproduce: the pool as a JSON array of its id strings, in the given
+    order, written canonically — `json.dumps(pool, ensure_ascii=False, separators=(",", ":"))`, i.e. no spaces,
+    non-ASCII characters as themselves — encoded as UTF-8, hashed with `algorithm` (the one the record names).
+    Example: pool ["a", "b"] with sha256 is sha256(b'["a","b"]').hexdigest(); the empty pool hashes b"[]".
+    A JSON array, unlike ids joined by a separator, cannot make two different pools hash alike (issue 13: ids
+    holding a line feed made "a\nb" one id or two).
     """
-    return _hash(algorithm, "\n".join(pool).encode("utf-8")).hex()
+    return _hash(algorithm, json.dumps(list(pool), ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hex()
+
+
+def valid_id(member) -> bool:
+    """Pool ids are [A-Za-z0-9_-] only (issue 13)."""
+    return isinstance(member, str) and bool(POOL_ID.match(member))
 
 
 def verify(record: dict) -> tuple[bool, list[str]]:
     """Re-verify a public draw record (design §4) from its own contents, as any third party can (N4).
 
     Checks: all fields present; key == make_key(sources); pool sorted ascending (string order) without
-    duplicates; pool_hash == pool_hash(pool, algorithm); selected == select(pool, count, key, algorithm).
+    duplicates, ids in [A-Za-z0-9_-]; pool_hash == pool_hash(pool, algorithm);
+    selected == select(pool, count, key, algorithm).
     Returns (ok, problems) with one English sentence per problem; never raises on a malformed record.
     """
     missing = [name for name in RECORD_FIELDS if name not in record]
@@ -126,6 +137,8 @@ def _check_pool(record: dict) -> list[str]:
         problems.append("pool is not sorted ascending by id")
     if len(set(pool)) != len(pool):
         problems.append("pool contains duplicate ids")
+    if not all(valid_id(member) for member in pool):
+        problems.append("pool contains ids outside [A-Za-z0-9_-]")
     try:
         expected = pool_hash(pool, record["algorithm"])
     except ValueError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache, partial
 from typing import Callable
 
 from sqlalchemy.engine import Engine
@@ -16,10 +17,11 @@ from sqlalchemy.orm import sessionmaker
 
 from .bus import MessageBus
 from .clock import Clock
-from .common_handlers import COMMON_HANDLERS
+from .common_handlers import COMMON_HANDLERS, checkpoint_job
 from .config import Settings
 from .db import make_engine, session_factories
 from .events import Event
+from .signing import signer_for
 from .topology import queue_name
 from .uow import UnitOfWork
 
@@ -96,8 +98,11 @@ def build_runtime(name: str, settings: Settings, clock: Clock | None, models: di
                   consumers: dict[str, Translator] | None = None, periodic=()) -> ServiceRuntime:
     """Wire one service: its engine, its bus with `settings` and `clock` always available to handlers."""
     clock = clock or Clock(settings.tz)
+    # every service signs its audit chain head periodically (issue 13); the key is read on first use
+    periodic = [*periodic, (settings.audit_checkpoint_minutes * 60, checkpoint_job)]
     runtime = ServiceRuntime(name=name, settings=settings, clock=clock, engine=make_engine(settings.database_url),
-                             models=models, consumers=dict(consumers or {}), periodic=list(periodic))
+                             models=models, consumers=dict(consumers or {}), periodic=periodic)
     runtime.bus = MessageBus(runtime.unit_of_work, {**COMMON_HANDLERS, **handlers},
-                             {"settings": settings, "clock": clock, **deps})
+                             {"settings": settings, "clock": clock,
+                              "audit_signer": cache(partial(signer_for, settings)), **deps})
     return runtime

@@ -2,7 +2,12 @@
 partner system as a field-level Chinese message (style §2), without per-field boilerplate."""
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from . import text
+
+INT_BOUND = 2**63 - 1  # what a database BIGINT holds: a larger number is refused here, not by the database (500)
+MAX_PAGE = 100_000  # far beyond any list this system keeps; keeps OFFSET a small number
 
 
 class _Chinese:
@@ -14,11 +19,33 @@ class _Chinese:
 
 
 class String(_Chinese, fields.String):
+    """Single-line text (names, codes, titles): control characters, line breaks, tabs, direction controls and lone
+    surrogates are refused, and the value is NFC-normalised (shared/text.py says why)."""
+
     default_error_messages = {"invalid": "应为字符串", "invalid_utf8": "不是有效的 UTF-8 字符串"}
+    multiline = False
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return text.clean(super()._deserialize(value, attr, data, **kwargs), multiline=self.multiline)
+        except text.TextRefused as refused:
+            raise ValidationError(str(refused)) from None
+
+
+class Text(String):
+    """Multi-line text (reasons, findings, notes): the same rules, but line breaks and tabs are allowed."""
+
+    multiline = True
 
 
 class Integer(_Chinese, fields.Integer):
-    default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
+    default_error_messages = {"invalid": "应为整数", "too_large": "数值过大", "out_of_range": "数值超出范围"}
+
+    def _validated(self, value):
+        number = super()._validated(value)
+        if number is not None and not -INT_BOUND <= number <= INT_BOUND:
+            raise self.make_error("out_of_range")
+        return number
 
 
 class Float(_Chinese, fields.Float):
@@ -26,7 +53,14 @@ class Float(_Chinese, fields.Float):
 
 
 class Boolean(_Chinese, fields.Boolean):
+    """JSON `true` or `false` only, as the OpenAPI documents say: marshmallow would also take "yes", "on", 1."""
+
     default_error_messages = {"invalid": "应为布尔值（true/false）"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class Date(_Chinese, fields.Date):
@@ -47,7 +81,38 @@ class Nested(_Chinese, fields.Nested):
 
 
 class Dict(_Chinese, fields.Dict):
+    """A free-form object (a draft): every string inside obeys the multi-line text rules, since no field type
+    checks it. `text_rules=False` where each inner object is checked on its own later (a batch of tasks)."""
+
     default_error_messages = {"invalid": "应为 JSON 对象"}
+
+    def __init__(self, *args, text_rules: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text_rules = text_rules
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        reason = self.text_rules and next(filter(None, map(_multiline_problem, _strings(result))), None)
+        if reason:
+            raise ValidationError(reason)
+        return result
+
+
+def _multiline_problem(value: str) -> str | None:
+    return text.problem(value, multiline=True)
+
+
+def _strings(value):
+    """Every string (keys too) inside a decoded JSON value; depth is bounded by the JSON parser (web_input)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(key)
+            yield from _strings(inner)
+    elif isinstance(value, (list, tuple)):
+        for inner in value:
+            yield from _strings(inner)
 
 
 class BaseSchema(Schema):
@@ -72,8 +137,19 @@ def one_of(choices):
 
 
 class PageQuery(BaseSchema):
-    page = Integer(load_default=1, validate=validate.Range(min=1, error="页码应不小于 1"))
+    page = Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE, error=f"页码应在 1 到 {MAX_PAGE} 之间"))
     per_page = Integer(load_default=20, validate=validate.Range(min=1, max=200, error="每页条数应在 1 到 200 之间"))
+
+
+def page_number(raw: str | None, default: int = 1) -> int | None:
+    """A `?page=` read by hand (pages without a schema): the number, or None when it is not one in 1…MAX_PAGE.
+    `str.isdigit` is not enough: "²" is a digit `int` refuses, and 5000 digits make `int` raise."""
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_PAGE)):
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_PAGE else None
 
 
 def page_of(query, page: int, per_page: int, session) -> tuple[list, int]:

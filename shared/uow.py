@@ -30,6 +30,7 @@ class UnitOfWork:
     def __enter__(self) -> "UnitOfWork":
         if self.session is None:
             self.session = self._sessions()
+            self.session.info["clock"] = self.clock  # the one clock, also for entries a flush hook writes
         return self
 
     def __exit__(self, exc_type, *_exc) -> None:

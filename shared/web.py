@@ -15,12 +15,15 @@ from flask_swagger_ui import get_swaggerui_blueprint
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from . import amqp
+from . import amqp, web_input, web_security
+from .audit_web import audit_blueprints
 from .auth import current_principal
 from .clock import local_display
-from .config import PROJECT_ROOT
+from .config import PROJECT_ROOT, require_secret_key
 from .db import READ_ONLY
 from .errors import HTTP_MESSAGES, DomainError, error_response, flatten_fields
+from .masking import mask_text
+from .openapi import API_DESCRIPTION, ApiContractPlugin, ErrorEnvelope
 from .runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -28,7 +31,10 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 class ServiceApi(Api):
-    """flask-smorest, but answering every HTTP error in the project's one Chinese error format."""
+    """flask-smorest, but answering every HTTP error in the project's one Chinese error format, and documenting
+    that format as every operation's error answer."""
+
+    ERROR_SCHEMA = ErrorEnvelope
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -37,7 +43,11 @@ class ServiceApi(Api):
         message = data.get("message") or HTTP_MESSAGES.get(status, "请求失败")
         if fields.get("_schema") == ["Invalid JSON body."]:  # webargs' words for an undecodable body
             message, fields = "请求体不是有效的 JSON", {}
-        return error_response(status, _code_for(status), message, fields)
+        response = error_response(status, _code_for(status), message, fields)
+        for name, value in error.get_headers():  # e.g. `Allow` on 405 (RFC 9110), `Retry-After` on 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
 
 def _code_for(status: int) -> str:
@@ -48,18 +58,19 @@ def _code_for(status: int) -> str:
 def create_service_app(runtime: ServiceRuntime, blueprints, token_resolvers=(),
                        max_body_bytes: int = MAX_BODY_BYTES) -> Flask:
     """The web side of one service around its runtime: views reach use cases only through `handle()`."""
-    name, settings = runtime.name, runtime.settings
+    name, settings = runtime.name, require_secret_key(runtime.settings)  # no app checks tokens with a known key
     app = Flask(f"jointinspect.{name}", template_folder=str(PROJECT_ROOT / "templates"), static_folder=None)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=max_body_bytes,
         API_TITLE=f"jointinspect {name}", API_VERSION="v1", OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX=f"/{name}/docs", OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={"info": {"description": API_DESCRIPTION}},
     )
     app.json.ensure_ascii = False
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    api = ServiceApi(app)
-    for blueprint in blueprints:  # API blueprints are documented in OpenAPI; page blueprints are not
+    api = ServiceApi(app, spec_kwargs={"extra_plugins": [ApiContractPlugin(app)]})
+    for blueprint in (*blueprints, *audit_blueprints(name)):  # API blueprints in OpenAPI; page blueprints not
         (api if isinstance(blueprint, SmorestBlueprint) else app).register_blueprint(blueprint)
     app.extensions["jointinspect"] = runtime
     app.extensions["jointinspect.token_resolvers"] = list(token_resolvers)
@@ -70,8 +81,27 @@ def create_service_app(runtime: ServiceRuntime, blueprints, token_resolvers=(),
     app.context_processor(lambda: {"principal": current_principal(), "figures": settings.public()})
     # stored UTC, shown in the local zone (Asia/Shanghai unless JOINTINSPECT_TZ says otherwise)
     app.jinja_env.filters["localtime"] = lambda dt, seconds=False: local_display(dt, seconds, runtime.clock.tz)
-    app.register_error_handler(DomainError, lambda e: error_response(e.status, e.code, e.message, e.fields))
+    app.jinja_env.filters["masked"] = mask_text  # ID-card and mobile numbers in free text on public pages (N8)
+    app.register_error_handler(DomainError, _domain_error)
+    app.extensions["jointinspect.session_revoked"] = session_revoked_check(runtime)
+    web_security.install(app, settings.trusted_proxies, docs_prefix=f"/{name}/docs")
+    web_input.install(app, settings.json_max_bytes, settings.upload_max_pixels)  # malformed input: 4xx, not 500
     return app
+
+
+def _domain_error(error: DomainError):
+    response = error_response(error.status, error.code, error.message, error.fields)
+    if getattr(error, "retry_after", None):  # 429 (login lock): when to try again, in seconds
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def session_revoked_check(runtime: ServiceRuntime):
+    """Logout and password change in draw revoke login tokens; each service knows it from its own read model of
+    `account.sessions_revoked` (shared/sessions.py) and asks it for every signed token it is shown."""
+    from .sessions import SessionRevoked
+    return lambda principal: runtime.bus.handle(SessionRevoked(principal.subject, principal.session_id or "",
+                                                               principal.issued_at or 0.0))
 
 
 def runtime_of(app: Flask) -> ServiceRuntime:

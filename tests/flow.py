@@ -8,6 +8,7 @@ import urllib.request
 from datetime import timedelta
 
 from shared import rfc3797
+from tests.support.draw import enter_randomness
 
 THREE_DEPARTMENTS = {"SCJG": ["SCJG-01", "SCJG-03"], "STHJ": ["STHJ-01", "STHJ-02"], "YJGL": ["YJGL-01"]}
 PASSWORD = "jointinspect"
@@ -86,7 +87,8 @@ def username_of(info: dict, inspector_id: str) -> str:
 
 
 def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> dict:
-    """Plan → three departments' tasks → one visit → dispatch → each department's part of the team (N2) → one fixed
+    """Plan → three departments' tasks → one visit → dispatch → each department's draw committed, then public
+    randomness entered by script, drawing each department's part of the team (N2, issue 13) → one fixed
     time (the clerk schedules it) → the lead's letter → each department records its own items (N5, 谁检查谁录入):
     market regulation finds a problem, the other two do not."""
     clerk = login(http, "clerk01")
@@ -106,13 +108,20 @@ def run_joint_visit(http, info: dict, settle, today, company_index: int = 3) -> 
     dispatched = ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", tokens["SCJG"]))
     assert dispatched["dispatched"] == [inspection_id]
 
+    def committed():  # issue 13: each department's seed committed and pool frozen, waiting for public randomness
+        status, body = http.call("GET", f"/draw/api/v1/inspections/{inspection_id}/parts", clerk)
+        return status == 200 and body["parts"] and all(p["status"] == "randomness" for p in body["parts"])
+
+    settle(committed, "every department's draw committed")
+    enter_randomness(http, clerk)  # the evening's lottery numbers, entered by script (visibly not a real lottery)
+
     def team_done():
         status, body = http.call("GET", f"/results/api/v1/inspections/{inspection_id}/progress", clerk)
         return body if status == 200 and body.get("parts") else None
 
     progress = settle(team_done, "every department's part of the team")
     items = ok(http.call("GET", "/draw/api/v1/draws?per_page=200", clerk))["items"]
-    draws = {d["department"]: ok(http.call("GET", f"/draw/api/v1/draws/{d['id']}"))
+    draws = {d["department"]: ok(http.call("GET", f"/draw/api/v1/draws/{d['id']}", clerk))  # whole before the visit
              for d in items if d.get("inspection_id") == inspection_id}
     schedule = ok(http.call("PUT", f"/draw/api/v1/inspections/{inspection_id}/schedule", clerk,
                             {"time": f"{today.isoformat()} 09:30"}))

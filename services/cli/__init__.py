@@ -6,7 +6,13 @@
   jointinspect worker <service>      one service's outbox relay and consumers (distributed mode)
   jointinspect migrate [service…]    upgrade databases to the newest schema
   jointinspect draw verify <id>      re-verify a stored draw from its public record
-  jointinspect audit verify <service> check the hash chain of a service's audit log
+  jointinspect draw randomness enter --numbers N,N,… --source S --issue I --drawn-at 'YYYY-MM-DD HH:MM'
+                                     a public lottery's result: every draw committed before it is drawn
+  jointinspect audit verify [--service S] [--checkpoints FILE|URL]   check each audit chain, its sealed rows and
+                                     its signed checkpoints (rewrites and truncation are caught)
+  jointinspect audit checkpoint [--service S]   sign and publish the chain heads now (also every N minutes)
+  jointinspect audit keygen          a new AUDIT_SIGNING_KEY (Ed25519)
+  jointinspect audit seal-existing [--service S]   once after upgrading: seal the rows written before sealing
   jointinspect dead-letters list|replay <service>   messages that kept failing
   jointinspect catalog load [--file F]  load departments and the item catalog (idempotent, audited)
   jointinspect partners provision <dept> [--password-file F]   a department's broker user and queue partner.<dept>

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -16,6 +18,8 @@ def up(args) -> int:
     from ..embedded import EmbeddedSystem
     defaults = {"PUBLIC_BASE_URL": f"http://{args.host}:{args.port}"}  # QR codes point at this server
     settings = load_settings("intake", defaults=defaults)
+    if not settings.secret_key:
+        defaults["SECRET_KEY"] = demo_secret_key(settings.var_dir)
     if settings.distributed:
         print("AMQP_URL 已设置：`up` 只运行嵌入模式，请使用 `serve`/`worker` 运行分布式模式。", file=sys.stderr)
         return 2
@@ -43,6 +47,21 @@ def up(args) -> int:
     return 0
 
 
+def demo_secret_key(var_dir: Path) -> str:
+    """The embedded demo's SECRET_KEY when none is set: random, written once to var/secret_key readable by its owner
+    only (0600) and reused, so logins survive a restart and no two machines share a key (there is no fixed one)."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another `up` wrote it first: use theirs
+            return path.read_text(encoding="ascii").strip()
+        with os.fdopen(descriptor, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(32) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
 def _print_welcome(base: str, info: dict) -> None:
     dept = info["departments"][0]
     company = json.dumps(info["companies"][2], ensure_ascii=False)
@@ -67,6 +86,8 @@ def demo_info(args) -> int:
     from shared.auth import Principal, issue_token
     settings = load_settings("intake")
     demo_file = settings.var_dir / "demo.json"
+    if not settings.secret_key and demo_file.exists():
+        settings = settings.with_(secret_key=demo_secret_key(settings.var_dir))
     if not demo_file.exists():
         print("尚无示范数据：请先运行 `jointinspect up`（或 `make run`）。", file=sys.stderr)
         return 1

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import sys
 
-from shared.config import load_settings
+from shared.config import load_settings, require_secret_key
 
 
 def serve(args) -> int:
     from gunicorn.app.base import BaseApplication
 
     from .. import registry
-    settings = load_settings(args.service)
+    settings = require_secret_key(load_settings(args.service))  # no token signed or checked with a known key
     registry.migrate(args.service, settings)
     bind = args.bind or f"0.0.0.0:{settings.port}"
     workers = args.workers or settings.web_concurrency
@@ -29,13 +29,15 @@ def serve(args) -> int:
 
 
 def worker(args) -> int:
+    from shared.signing import require_signing_key
     from shared.worker import Worker
 
     from .. import registry
-    settings = load_settings(args.service)
+    settings = require_secret_key(load_settings(args.service))
     if not settings.distributed:
         print("worker 需要 AMQP_URL（分布式模式）。", file=sys.stderr)
         return 2
+    require_signing_key(settings)  # the worker signs the audit checkpoints: with the configured key only
     Worker(registry.start(args.service, settings)).run_forever()
     return 0
 

@@ -5,7 +5,7 @@ import argparse
 
 from shared.config import SERVICES
 
-from . import demo_commands, operator_commands, partner_commands, record_commands
+from . import audit_commands, demo_commands, operator_commands, partner_commands, record_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,9 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _records(sub) -> None:
     draw = sub.add_parser("draw", help="draw records")
-    verify = draw.add_subparsers(required=True, metavar="action").add_parser("verify", help="re-verify a draw")
+    draw_actions = draw.add_subparsers(required=True, metavar="action")
+    verify = draw_actions.add_parser("verify", help="re-verify a draw")
     verify.add_argument("draw_id")
     verify.set_defaults(func=record_commands.draw_verify)
+    randomness = draw_actions.add_parser("randomness", help="external public randomness (issue 13)")
+    enter = randomness.add_subparsers(required=True, metavar="action").add_parser(
+        "enter", help="enter a lottery's winning numbers: every draw committed before its draw time is drawn")
+    enter.add_argument("--numbers", required=True, help="winning numbers, e.g. 03,09,15,22,27,31,12")
+    enter.add_argument("--source", required=True, help="e.g. 中国福利彩票双色球 (scripts: 演示数据（非真实开奖）)")
+    enter.add_argument("--issue", required=True, help="the lottery's issue (期号), e.g. 2026137")
+    enter.add_argument("--drawn-at", required=True, help="its draw time, Beijing time: 'YYYY-MM-DD HH:MM'")
+    enter.add_argument("--actor", default="cli:operator")
+    enter.set_defaults(func=record_commands.draw_randomness_enter)
     catalog = sub.add_parser("catalog", help="the item catalog (intake)")
     load = catalog.add_subparsers(required=True, metavar="action").add_parser(
         "load", help="load departments and items from a YAML file (idempotent)")
@@ -55,8 +65,4 @@ def _records(sub) -> None:
     fonts = sub.add_parser("fonts", help="letter fonts")
     fonts.add_subparsers(required=True, metavar="action").add_parser(
         "build", help="pre-subset the letter fonts into var/fonts").set_defaults(func=operator_commands.fonts_build)
-    audit = sub.add_parser("audit", help="audit log")
-    chain = audit.add_subparsers(required=True, metavar="action").add_parser(
-        "verify", help="verify a service's audit hash chain")
-    chain.add_argument("service", choices=SERVICES)
-    chain.set_defaults(func=record_commands.audit_verify)
+    audit_commands.register(sub)

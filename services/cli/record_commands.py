@@ -1,4 +1,4 @@
-"""Records an auditor or clerk checks from a shell: draws, audit chains, the item catalog."""
+"""Records an auditor or clerk checks from a shell: draws, the item catalog (audit chains: audit_commands.py)."""
 from __future__ import annotations
 
 import sys
@@ -22,6 +22,30 @@ def draw_verify(args) -> int:
     return 0 if result.verified else 1
 
 
+def draw_randomness_enter(args) -> int:
+    """Issue 13: one entry of public randomness draws every commitment made before the lottery's draw time."""
+    from shared.errors import DomainError
+
+    from .. import registry
+    from ..draw.commands import EnterRandomness
+    try:
+        numbers = tuple(int(n) for n in args.numbers.replace("，", ",").replace(" ", ",").split(",") if n)
+    except ValueError:
+        print("开奖号码应为以逗号分隔的整数，如 03,09,15,22,27,31,12", file=sys.stderr)
+        return 2
+    runtime = registry.start("draw")
+    try:
+        entered = runtime.bus.handle(EnterRandomness(numbers, args.source, args.issue, args.drawn_at, args.actor))
+    except DomainError as refused:
+        details = "；".join(m for messages in (refused.fields or {}).values() for m in messages)
+        print(f"未录入：{refused.message}" + (f"（{details}）" if details else ""), file=sys.stderr)
+        return 1
+    print(f"已录入「{args.source}」第 {args.issue} 期开奖号码，完成抽取 {len(entered.draws)} 项：")
+    for record in entered.draws:
+        print(f"  {record.id}  {record.purpose}  {record.department or ''}")
+    return 0
+
+
 def catalog_load(args) -> int:
     from .. import registry
     from ..intake.catalog import read_catalog
@@ -32,13 +56,3 @@ def catalog_load(args) -> int:
     created, changed = counts["items_created"], counts["items_changed"]
     print(f"部门新增 {counts['departments']} 个，事项新增 {created} 项、变更 {changed} 项")
     return 0
-
-
-def audit_verify(args) -> int:
-    from shared.common_handlers import VerifyAuditChain
-
-    from .. import registry
-    runtime = registry.start(args.service)
-    ok, count, problem = runtime.bus.handle(VerifyAuditChain())
-    print(f"{args.service}: {count} 条审计记录，" + ("哈希链完整" if ok else f"哈希链断裂：{problem}"))
-    return 0 if ok else 1

@@ -6,7 +6,6 @@ from shared.config import Settings
 from shared.runtime import ServiceRuntime, build_runtime
 
 from .adapters.db import messaging
-from .commands import EnsureCommitments
 from .consumers import CONSUMERS
 from .domain.policy import DrawPolicy
 from .handlers import HANDLERS
@@ -15,8 +14,3 @@ from .handlers import HANDLERS
 def bootstrap(settings: Settings, clock: Clock | None = None) -> ServiceRuntime:
     return build_runtime("draw", settings, clock, messaging, HANDLERS,
                          deps={"policy": DrawPolicy.from_settings(settings)}, consumers=CONSUMERS)
-
-
-def prepare(runtime: ServiceRuntime) -> None:
-    """Start-up duty: seeds for the coming draws are committed (and their hashes public) before any pool."""
-    runtime.bus.handle(EnsureCommitments())

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from shared.auth import Principal
 from shared.department_tokens import RecordDepartmentToken  # noqa: F401  (the shared message, routed here too)
 
+from .commands_accounts import ChangePassword, EndSession, Login  # noqa: F401  (account commands, issue 13)
+
 # --- draws (N2–N4, S6, S7) --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -56,16 +58,16 @@ class MatchComprehensive:
 
 
 @dataclass(frozen=True)
-class EnterPublicNumbers:
-    """Published numbers (e.g. a lottery result) that later draws add to their sources."""
+class EnterRandomness:
+    """External public randomness (issue 13): the winning `numbers` of a named public lottery (`source`, `issue`)
+    drawn at `drawn_at` (text: local "YYYY-MM-DD HH:MM[:SS]" or ISO 8601 with an offset). It draws every
+    commitment made before `drawn_at` that is still waiting. Tests, the demo and benchmarks enter it by script
+    with a `source` that says so (e.g. 测试脚本录入（非真实开奖）)."""
     numbers: tuple[int, ...]
     source: str
+    issue: str
+    drawn_at: str
     actor: str
-
-
-@dataclass(frozen=True)
-class EnsureCommitments:
-    """Top up the seed commitments so the coming draws have seeds whose hashes were public before any pool."""
 
 
 # --- replacements (S13) and recusal (N3) --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""draw's library API: inspectors and their status periods, declared interests and recusal, public numbers
+"""draw's library API: inspectors and their status periods, declared interests and recusal, public randomness
 (clerks), recusal decisions (approvers), the S5 filings."""
 from __future__ import annotations
 
@@ -7,8 +7,11 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import Forbidden, Invalid
+from shared.openapi import answers, binary, multipart, query
 from shared.web import handle
 
+from . import response_schemas as rs
+from . import response_schemas_library as lib
 from . import views
 from .commands import (
     AddStatusPeriod,
@@ -16,7 +19,7 @@ from .commands import (
     ChangeInspector,
     DecideRecusal,
     DeclareInterest,
-    EnterPublicNumbers,
+    EnterRandomness,
     FileReport,
     ImportInspectors,
     RegisterInspector,
@@ -25,6 +28,7 @@ from .queries import (
     ExportInspectors,
     ListFilings,
     ListInspectors,
+    ListRandomness,
     ListRecusals,
     PreviewInspectorImport,
     QuarterChanges,
@@ -35,7 +39,7 @@ from .schemas import (
     InspectorChangeSchema,
     InspectorSchema,
     PeriodSchema,
-    PublicNumbersSchema,
+    RandomnessSchema,
     RecusalSchema,
 )
 
@@ -45,12 +49,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @api.get("/inspectors")
+@answers(200, rs.INSPECTORS)
 @require(*CLERKS, "approver", "detachment")
 def list_inspectors():
     return {"items": [views.inspector_view(i, private=True) for i in handle(ListInspectors())]}
 
 
 @api.post("/inspectors")
+@answers(201, rs.InspectorView)
 @require(*CLERKS)
 @api.arguments(InspectorSchema)
 def create_inspector(body):
@@ -63,6 +69,7 @@ def create_inspector(body):
 
 
 @api.patch("/inspectors/<inspector_id>")
+@answers(200, rs.InspectorView)
 @require(*CLERKS)
 @api.arguments(InspectorChangeSchema)
 def change_inspector(body, inspector_id):
@@ -72,6 +79,7 @@ def change_inspector(body, inspector_id):
 
 
 @api.post("/inspectors/<inspector_id>/periods")
+@answers(201, lib.PeriodView)
 @require(*CLERKS)
 @api.arguments(PeriodSchema)
 def add_period(body, inspector_id):
@@ -81,6 +89,7 @@ def add_period(body, inspector_id):
 
 
 @api.post("/inspectors/<inspector_id>/conflicts")
+@answers(201, lib.InterestView)
 @require(*CLERKS, "inspector")
 @api.arguments(ConflictSchema)
 def declare_conflict(body, inspector_id):
@@ -93,6 +102,7 @@ def declare_conflict(body, inspector_id):
 
 
 @api.post("/recusals")
+@answers(201, lib.RecusalView)
 @require(*CLERKS)
 @api.arguments(RecusalSchema)
 def apply_recusal(body):
@@ -103,12 +113,14 @@ def apply_recusal(body):
 
 
 @api.get("/recusals")
+@answers(200, lib.RECUSALS)
 @require(*CLERKS, "approver")
 def list_recusals():
     return {"items": [views.recusal_view(r) for r in handle(ListRecusals())]}
 
 
 @api.post("/recusals/<application_id>/decision")
+@answers(200, lib.RecusalView)
 @require("approver")
 @api.arguments(DecisionSchema)
 def decide_recusal(body, application_id):
@@ -116,17 +128,27 @@ def decide_recusal(body, application_id):
     return views.recusal_view(application)
 
 
-@api.post("/public-numbers")
-@require(*CLERKS)
-@api.arguments(PublicNumbersSchema)
-def enter_public_numbers(body):
-    """Published numbers (e.g. a lottery result) that later draws add to their sources; their origin is named so
-    anyone can check them."""
-    row = handle(EnterPublicNumbers(tuple(body["numbers"]), body["source"], current_principal().actor))
-    return views.public_numbers_view(row), 201
+@api.get("/randomness")
+@answers(200, rs.RANDOMNESS_ENTRIES)
+def list_randomness():
+    """Public: every randomness entry (source, issue, draw time, numbers) and how many draws it made."""
+    return {"items": [views.randomness_entry_view(entry, n) for entry, n in handle(ListRandomness())]}
+
+
+@api.post("/randomness")
+@answers(201, rs.RandomnessEntered)
+@require(*CLERKS, "detachment")
+@api.arguments(RandomnessSchema)
+def enter_randomness(body):
+    """External public randomness (issue 13): one entry draws every commitment made before the lottery's draw time
+    that is still waiting. Scripts (tests, the demo, benchmarks) name a source that says so."""
+    entered = handle(EnterRandomness(tuple(body["numbers"]), body["source"], body["issue"], body["drawn_at"],
+                                     current_principal().actor))
+    return views.randomness_view(entered), 201
 
 
 @api.get("/inspectors.xlsx")
+@binary(XLSX, description="执法人员库（Excel）")
 @require(*CLERKS)
 def export_inspectors():
     return Response(handle(ExportInspectors()), mimetype=XLSX,
@@ -134,7 +156,11 @@ def export_inspectors():
 
 
 @api.post("/inspectors/import")
+@answers(200, lib.ImportReport)
+@api.alt_response(422, schema=lib.IMPORT_REFUSED, description="有行未通过校验（逐行中文原因），或缺少文件/理由")
+@query(("dry_run", {"type": "string"}, "非空（如 1）：只预览，不写入"))
 @require(*CLERKS)
+@multipart(("file", "reason"), file="binary", reason="string")
 def import_inspectors():
     """Excel import: `?dry_run=1` previews each row (create / change / unchanged / error with Chinese reasons);
     without it, the valid rows are written only when no row fails."""
@@ -151,6 +177,7 @@ def import_inspectors():
 
 
 @api.get("/filings")
+@answers(200, lib.FILINGS)
 @require(*CLERKS, "approver", "detachment")
 def list_filings():
     """The S5 filings as the detachment receives them."""
@@ -158,13 +185,15 @@ def list_filings():
 
 
 @api.get("/filings/inspector-changes/<period>")
+@answers(200, lib.QuarterChanges)
 @require(*CLERKS, "approver", "detachment")
 def quarter_changes(period):
     """The quarter's change report (S5) before filing: every library change from the audit log."""
     return handle(QuarterChanges(period))
 
 
-@api.post("/filings/<kind>/<period>")
+@api.post("/filings/<any(inspector_changes, headcount):kind>/<period>")
+@answers(201, lib.FilingView)
 @require(*CLERKS)
 def file_report(kind, period):
     """File the quarter's change report (`inspector_changes/2026Q4`) or the 15 January headcount

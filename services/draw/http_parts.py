@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
+from shared.openapi import answers
 from shared.web import handle
 
+from . import response_schemas as rs
 from . import views
 from .commands import NameOfficers, RetryDraw
 from .queries import GetTeamParts, ListMissingParts, ListNamingTasks
@@ -17,6 +19,7 @@ STAFF = ("clerk", "admin", "approver", "detachment")
 
 
 @api.get("/inspections/<inspection_id>/parts")
+@answers(200, rs.TeamParts)
 @require(*STAFF)
 def team_parts(inspection_id):
     """Each participating department's part of the visit's team, as it stands."""
@@ -24,6 +27,7 @@ def team_parts(inspection_id):
 
 
 @api.post("/inspections/<inspection_id>/retry")
+@answers(200, rs.TeamParts)
 @require("clerk", "admin")
 def retry_draw(inspection_id):
     """重新抽取: draws the departments that have no draw yet; 409 when every part already has one (N4)."""
@@ -32,6 +36,7 @@ def retry_draw(inspection_id):
 
 
 @api.get("/parts/missing")
+@answers(200, rs.PENDING_PARTS)
 @require(*STAFF)
 def missing_parts():
     """Departments that have not named their officers by the deadline (for the clerk and the reports)."""
@@ -39,6 +44,7 @@ def missing_parts():
 
 
 @api.get("/parts/naming")
+@answers(200, rs.PENDING_PARTS)
 @require("department")
 def naming_tasks():
     """The calling department's visits still waiting for its officers."""
@@ -46,6 +52,7 @@ def naming_tasks():
 
 
 @api.post("/inspections/<inspection_id>/parts/<department>/officers")
+@answers(201, rs.PartView)
 @require("department", "clerk", "admin")
 @api.arguments(NamingSchema)
 def name_officers(body, inspection_id, department):

@@ -6,8 +6,10 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import Forbidden
+from shared.openapi import answers
 from shared.web import handle
 
+from . import response_schemas as rs
 from . import views
 from .commands import DecideReplacement, RequestReplacement
 from .queries import ListReplacements, ReplacementCandidates
@@ -17,6 +19,7 @@ api = Blueprint("draw_replacements", __name__, url_prefix="/draw/api/v1", descri
 
 
 @api.post("/draws/<draw_id>/replacements")
+@answers(201, rs.ReplacementView)
 @require("clerk", "admin", "inspector")
 @api.arguments(ReplacementRequestSchema)
 def request_replacement(body, draw_id):
@@ -29,12 +32,14 @@ def request_replacement(body, draw_id):
 
 
 @api.get("/replacements")
+@answers(200, rs.REPLACEMENTS)
 @require("clerk", "admin", "approver")
 def list_replacements():
     return {"items": [views.replacement_view(r) for r in handle(ListReplacements())]}
 
 
 @api.get("/replacements/<replacement_id>/candidates")
+@answers(200, rs.Candidates)
 @require("approver", "clerk", "admin")
 def replacement_candidates(replacement_id):
     """The officers the approver may choose from, and who is excluded and why."""
@@ -45,6 +50,7 @@ def replacement_candidates(replacement_id):
 
 
 @api.post("/replacements/<replacement_id>/approve")
+@answers(200, rs.ReplacementView)
 @require("approver")
 @api.arguments(ApprovalSchema)
 def approve_replacement(body, replacement_id):
@@ -55,6 +61,7 @@ def approve_replacement(body, replacement_id):
 
 
 @api.post("/replacements/<replacement_id>/reject")
+@answers(200, rs.ReplacementView)
 @require("approver")
 @api.arguments(RejectionSchema)
 def reject_replacement(body, replacement_id):

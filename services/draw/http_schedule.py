@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
-from shared.schemas import BaseSchema, String, length
+from shared.openapi import answers
+from shared.schemas import BaseSchema, String, Text, length
 from shared.web import current_runtime, handle
 
+from . import response_schemas as rs
 from . import views
 from .commands import ScheduleVisit
 from .queries import GetVisitSchedule, MyVisitsToSchedule, UnscheduledVisits
@@ -18,7 +20,7 @@ STAFF = ("clerk", "admin", "approver", "detachment")
 
 class ScheduleSchema(BaseSchema):
     time = String(required=True, validate=length(min=1, max=20), metadata={"example": "2026-12-03 09:30"})
-    reason = String(load_default="", validate=length(max=500))
+    reason = Text(load_default="", validate=length(max=500))
 
 
 def shown(schedule) -> dict:
@@ -26,6 +28,7 @@ def shown(schedule) -> dict:
 
 
 @api.put("/inspections/<inspection_id>/schedule")
+@answers(200, rs.ScheduleView)
 @require("inspector", "clerk", "admin")
 @api.arguments(ScheduleSchema)
 def schedule_visit(body, inspection_id):
@@ -34,12 +37,14 @@ def schedule_visit(body, inspection_id):
 
 
 @api.get("/inspections/<inspection_id>/schedule")
+@answers(200, rs.ScheduleView)
 @require()
 def get_schedule(inspection_id):
     return shown(handle(GetVisitSchedule(inspection_id, current_principal())))
 
 
 @api.get("/schedules/mine")
+@answers(200, rs.SCHEDULES)
 @require("inspector")
 def my_visits():
     """The visits the logged-in officer leads, those still without a time first."""
@@ -47,6 +52,7 @@ def my_visits():
 
 
 @api.get("/schedules/unscheduled")
+@answers(200, rs.SCHEDULES)
 @require(*STAFF)
 def unscheduled_visits():
     return {"items": [shown(s) for s in handle(UnscheduledVisits())]}

@@ -7,8 +7,10 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import Invalid
+from shared.openapi import answers, multipart, optional_login, query
 from shared.web import handle
 
+from . import response_schemas_library as lib
 from . import views
 from .commands import ChangeLocalTargets, DrawTargets, ImportProvinceLibrary, MatchComprehensive
 from .domain.rules import LOCAL_LIBRARY
@@ -20,12 +22,15 @@ CLERKS = ("clerk", "admin")
 
 
 @api.get("/targets")
+@answers(200, lib.TARGETS)
+@query(("library", {"type": "string"}, "对象库：随机抽查库（默认）、排污许可库、应急减排库"))
 @require(*CLERKS, "approver", "detachment")
 def list_targets():
     return {"items": [views.target_view(t) for t in handle(ListTargets(request.args.get("library", LOCAL_LIBRARY)))]}
 
 
 @api.post("/targets/local")
+@answers(200, lib.TargetsChanged)
 @require(*CLERKS)
 @api.arguments(LocalTargetsSchema)
 def change_local_targets(body):
@@ -34,7 +39,11 @@ def change_local_targets(body):
 
 
 @api.post("/targets/import")
+@answers(200, lib.LibraryImport)
+@api.alt_response(422, schema=lib.LIBRARY_REFUSED, description="有行未通过校验，或缺少文件")
+@query(("dry_run", {"type": "string"}, "非空（如 1）：只检查文件，不导入"))
 @require(*CLERKS)
+@multipart(("file",), file="binary", library="string")
 def import_province_library():
     """Replace a province-maintained library (排污许可库 / 应急减排库) from the province's xlsx file; `?dry_run=1`
     only checks the file and lists the rows that would fail, in Chinese."""
@@ -52,6 +61,7 @@ def import_province_library():
 
 
 @api.post("/target-draws")
+@answers(201, lib.TargetDrawView)
 @require(*CLERKS, "detachment")  # S6: the detachment draws the targets
 @api.arguments(TargetDrawSchema)
 def draw_targets(body):
@@ -61,12 +71,17 @@ def draw_targets(body):
 
 
 @api.get("/target-draws/<target_draw_id>")
+@answers(200, lib.TargetDrawView)
+@optional_login()
 def get_target_draw(target_draw_id):
-    """Public: the strata, quotas and the stratum draws, each verifiable at /draw/api/v1/draws/<draw_id>/verify."""
-    return views.target_draw_view(handle(GetTargetDraw(target_draw_id)))
+    """Public: the strata, quotas and the stratum draws, each verifiable at /draw/api/v1/draws/<draw_id>/verify; the
+    drawn companies once every one was visited (staff at once)."""
+    seen = handle(GetTargetDraw(target_draw_id, current_principal()))
+    return views.target_draw_view(seen.row, seen.sealed)
 
 
 @api.post("/inspections/<inspection_id>/match")
+@answers(201, lib.MatchingView)
 @require(*CLERKS, "detachment")  # S7: the detachment matches the team directly
 @api.arguments(MatchSchema)
 def match_inspectors(body, inspection_id):
@@ -78,5 +93,9 @@ def match_inspectors(body, inspection_id):
 
 
 @api.get("/matchings")
+@answers(200, lib.MATCHINGS)
+@optional_login()
 def list_matchings():
-    return {"items": [views.matching_view(m) for m in handle(ListMatchings())]}
+    """Public: each direct matching (S7); its visit and officers from the visit's time on (staff at once)."""
+    seen = handle(ListMatchings(viewer=current_principal()))
+    return {"items": [views.matching_view(m.row, m.sealed) for m in seen]}

@@ -1,34 +1,20 @@
-"""draw's pages: login for people (a session cookie every service accepts), the public draw list and its
-verification page, the clerk's libraries and the approver's replacement queue."""
+"""draw's pages: the public draw list and its verification page, the clerk's libraries and the approver's
+replacement queue (login, logout and the password page: pages_accounts.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, redirect, render_template, request
 
-from shared.auth import COOKIE, TOKEN_MAX_AGE, current_principal, issue_token
+from shared.auth import current_principal
 from shared.errors import DomainError, NotFound
-from shared.pages import require_page, safe_next
+from shared.pages import require_page
 from shared.web import handle
 
 from . import views
 from .commands import DecideReplacement
 from .domain.rules import LIBRARIES, LOCAL_LIBRARY, PROVINCE_LIBRARIES
-from .queries import InspectorLibraryOverview, ListDraws, ListTargets, Login, ReplacementQueue, VerifyDraw
+from .queries import InspectorLibraryOverview, ListDraws, ListTargets, ReplacementQueue, VerifyDraw
 
 pages = Blueprint("draw_pages", __name__, url_prefix="/draw")
-
-
-@pages.route("/login", methods=["GET", "POST"])
-def login():
-    next_path = safe_next(request.values.get("next"))
-    if request.method == "GET":
-        return render_template("login.html", next=next_path, error=None)
-    principal = handle(Login(request.form.get("username", ""), request.form.get("password", "")))
-    if principal is None:
-        return render_template("login.html", next=next_path, error="用户名或密码错误"), 401
-    response = make_response(redirect(next_path))
-    response.set_cookie(COOKIE, issue_token(current_app.config["SECRET_KEY"], principal), max_age=TOKEN_MAX_AGE,
-                        httponly=True, samesite="Lax", path="/")
-    return response
 
 
 @pages.get("/draws/<draw_id>")
@@ -38,21 +24,18 @@ def draw_page(draw_id):
         result = handle(VerifyDraw(draw_id, current_principal()))
     except NotFound:
         return render_template("error.html", status=404, message="抽取记录不存在"), 404
-    return render_template("draw/verify.html", record=result.record, verified=result.verified,
-                           problems=result.problems, operator=views.operator_label(result.record),
-                           subject=views.subject_of(result.record))
-
-
-@pages.get("/logout")
-def logout():
-    response = make_response(redirect("/"))
-    response.delete_cookie(COOKIE, path="/")
-    return response
+    record = result.record
+    if not record["disclosed"]:  # N4: before the visit, what was committed and made — never for whom or who
+        return render_template("draw/sealed.html", record=record, verified=result.verified,
+                               subject=views.subject_of(record), visit=views.visit_label(record))
+    return render_template("draw/verify.html", record=record, verified=result.verified,
+                           problems=result.problems, operator=views.operator_label(record),
+                           subject=views.subject_of(record))
 
 
 @pages.get("/public/draws")
 def public_draws():
-    """Every draw, public (N4), each with its verification page."""
+    """Every draw, public (N4), each with its verification page; before its visit without the company."""
     records, _ = handle(ListDraws(1, 200, current_principal()))
     return render_template("draw/draws.html", draws=[views.draw_row(r) for r in records])
 

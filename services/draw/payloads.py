@@ -43,6 +43,17 @@ def inspectors_replaced(record, replacement, old: dict, new: dict, approver: str
             "inspectors": team, "inspection": record.inspection}
 
 
+def draw_committed(commitment) -> dict:
+    """`draw.committed` (issue 13): phase one of a draw made public before any randomness can draw it — the seed's
+    hash, then the pool frozen right after (its size and canonical hash, never its members: who is in a visit's
+    pool is confidential until the visit). A department keeps it to check the draw record later."""
+    return {"commitment_id": commitment.id, "seed_hash": commitment.seed_hash,
+            "committed_at": iso(commitment.committed_at), "subject_kind": commitment.subject_kind,
+            "subject_id": commitment.subject_id, "purpose": commitment.purpose, "department": commitment.department,
+            "algorithm": commitment.algorithm, "count": commitment.count, "pool_size": len(commitment.pool),
+            "pool_hash": commitment.pool_hash, "pool_frozen_at": iso(commitment.pool_frozen_at)}
+
+
 def targets_drawn(target_draw, department: str) -> dict:
     """`targets.drawn` (S6): the companies drawn for a plan; intake turns each into a visit."""
     return {"target_draw_id": target_draw.id, "plan_id": target_draw.plan_id, "department": department,
@@ -62,3 +73,11 @@ def visit_scheduled(schedule, local_time: str, previous_at: str | None, reason: 
     if department is not None:
         body["department"] = department
     return body
+
+
+def sessions_revoked(revocation) -> dict:
+    """`account.sessions_revoked` (internal, draw → intake, letters, results): logout ended one login session
+    (`session_id`), or a password change every session of `subject` issued at or before `before` (`session_id` "").
+    Each service refuses those tokens from then on; nothing about the account but its subject travels."""
+    return {"revocation_id": revocation.revocation_id, "subject": revocation.subject,
+            "session_id": revocation.session_id, "before": revocation.before}

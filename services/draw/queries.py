@@ -8,12 +8,7 @@ from shared.auth import Principal
 from shared.bus import Query
 from shared.department_tokens import DepartmentOfToken  # noqa: F401  (the shared message, routed here too)
 
-
-@dataclass(frozen=True)
-class Login(Query):
-    """Check a password; answers the principal every service accepts, or None."""
-    username: str
-    password: str = field(repr=False)
+from .commands_accounts import Login  # noqa: F401  (a command since it counts failures; imported here before)
 
 
 @dataclass(frozen=True)
@@ -40,7 +35,15 @@ class VerifyDraw(Query):
 
 @dataclass(frozen=True)
 class ListSeedCommitments(Query):
+    """The seed commitments, newest first; a used seed only where this viewer may see its draw (N4)."""
     limit: int = 200
+    viewer: Principal | None = None
+
+
+@dataclass(frozen=True)
+class ListRandomness(Query):
+    """The public randomness entries (issue 13), newest first, each with how many draws it made."""
+    limit: int = 100
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,16 @@ class CheckProvinceLibrary(Query):
 
 @dataclass(frozen=True)
 class GetTargetDraw(Query):
+    """A target draw as this viewer may see it: its companies only for staff, or once all were visited (N4)."""
     target_draw_id: str
+    viewer: Principal | None = None
 
 
 @dataclass(frozen=True)
 class ListMatchings(Query):
+    """Direct matchings (S7), newest first; the officers only for staff, or once the visit's time has come (N4)."""
     limit: int = 200
+    viewer: Principal | None = None
 
 
 @dataclass(frozen=True)

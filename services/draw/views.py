@@ -1,5 +1,5 @@
 """draw's serialisers: pure functions object → dict for the API and the pages (never used for events: those
-are payloads.py). The public draw record itself is the protocol's own form (domain.verifiable.public_record)."""
+are payloads.py). The public draw record itself is the protocol's own form (domain.disclosure.public_record)."""
 from __future__ import annotations
 
 from shared.clock import iso, local_display
@@ -34,8 +34,20 @@ def recusal_view(application) -> dict:
             "decided_by": application.decided_by, "decision_reason": application.decision_reason}
 
 
-def public_numbers_view(row) -> dict:
-    return {"id": row.id, "numbers": row.numbers, "source": row.source, "entered_at": iso(row.entered_at)}
+def randomness_entry_view(entry, draws: int) -> dict:
+    """A public randomness entry as the public list shows it (issue 13)."""
+    return {"id": entry.id, "numbers": entry.numbers, "source": entry.source, "issue": entry.issue,
+            "drawn_at": iso(entry.drawn_at) if entry.drawn_at else None, "entered_at": iso(entry.entered_at),
+            "draws": draws}
+
+
+def randomness_view(entered) -> dict:
+    """A public randomness entry and the draws it made (handlers/seeds.RandomnessEntered)."""
+    row = entered.entry
+    return {"id": row.id, "numbers": row.numbers, "source": row.source, "issue": row.issue,
+            "drawn_at": iso(row.drawn_at), "entered_at": iso(row.entered_at),
+            "draws": [{"id": d.id, "subject_kind": d.subject_kind, "purpose": d.purpose, "department": d.department}
+                      for d in entered.draws]}
 
 
 def filing_view(filing) -> dict:
@@ -59,13 +71,8 @@ def decided_row(replacement) -> dict:
             "decided_at": replacement.decided_at}
 
 
-def commitment_view(commitment) -> dict:
-    return {"id": commitment.id, "seed_hash": commitment.seed_hash, "committed_at": iso(commitment.committed_at),
-            "used_by": commitment.used_by, "seed": commitment.seed if commitment.used_by else None}
-
-
 STAFFING_LABELS = {"library": "人员库抽取", "named": "部门指派（匹配）", "match": "支队直接匹配"}
-PART_STATUS_LABELS = {"blocked": "无法抽取", "waiting": "等待中", "complete": "已完成"}
+PART_STATUS_LABELS = {"blocked": "无法抽取", "waiting": "等待中", "randomness": "等待公开随机数", "complete": "已完成"}
 
 
 def blocked_view(pending) -> dict:
@@ -78,7 +85,7 @@ def blocked_view(pending) -> dict:
             "since": iso(part.created_at), "naming_due": iso(part.naming_due) if part.naming_due else None,
             "overdue": pending.overdue, "company": pending.inspection.get("company", {}),
             "window": pending.inspection.get("window", {}),
-            "retry": part.staffing == "library" and part.draw_id is None}
+            "retry": part.staffing == "library" and part.draw_id is None and part.status == "blocked"}
 
 
 def part_view(part) -> dict:
@@ -98,33 +105,61 @@ def target_row(target) -> dict:
     return {**target_view(target), "status": "在库" if target.active else "已移出"}
 
 
-def target_draw_view(target_draw) -> dict:
-    return {"id": target_draw.id, "plan_id": target_draw.plan_id, "period": target_draw.period,
+def target_draw_view(target_draw, sealed: bool = False) -> dict:
+    """Sealed (the public before every drawn company was visited, N4): the rules, strata sizes, quotas and their
+    draw ids, and how many companies — never which."""
+    body = {"id": target_draw.id, "plan_id": target_draw.plan_id, "period": target_draw.period,
             "library": target_draw.library, "rules": target_draw.rules,
             "on_duty_officers": target_draw.on_duty_officers, "strata": target_draw.strata,
-            "targets": target_draw.targets, "operator": target_draw.operator,
-            "created_at": iso(target_draw.created_at)}
+            "target_count": len(target_draw.targets), "created_at": iso(target_draw.created_at),
+            "disclosed": not sealed,
+            "status": "waiting_for_randomness" if any(s.get("commitment_id") and not s.get("draw_id")
+                                                      for s in target_draw.strata) else "drawn"}
+    if not sealed:
+        body.update(targets=target_draw.targets, operator=target_draw.operator)
+    return body
 
 
-def matching_view(result) -> dict:
-    return {"inspection_id": result.inspection_id, "inspector_ids": result.inspector_ids, "reason": result.reason,
-            "matched_by": result.matched_by, "matched_at": iso(result.matched_at), "method": "直接匹配（非摇号）"}
+def matching_view(result, sealed: bool = False) -> dict:
+    """Sealed (the public before the visit's time, N4): that a team was matched, when and how many — no visit, no
+    officer, no reason (it may name the company)."""
+    body = {"matched_at": iso(result.matched_at), "method": "直接匹配（非摇号）",
+            "inspector_count": len(result.inspector_ids), "disclosed": not sealed}
+    if not sealed:
+        body.update(inspection_id=result.inspection_id, inspector_ids=result.inspector_ids, reason=result.reason,
+                    matched_by=result.matched_by)
+    return body
 
 
 def draw_row(record: dict) -> dict:
-    """A row of the public draw list: what it was for, in words."""
+    """A row of the public draw list: what it was for, in words — before the visit never the company (N4)."""
     return {"id": record["id"], "created_at": record["created_at"], "subject": subject_of(record)["id"],
-            "purpose": PURPOSE_LABELS.get(record["purpose"], record["purpose"]), "pool_size": len(record["pool"]),
-            "count": record["count"]}
+            "purpose": PURPOSE_LABELS.get(record["purpose"], record["purpose"]), "pool_size": record["pool_size"],
+            "count": record["count"], "disclosed": record["disclosed"]}
 
 
 def subject_of(record: dict) -> dict:
-    """What the draw was for, as the verification page names it."""
+    """What the draw was for, as the list and the verification page name it: a sealed inspector draw by its plan
+    and department only, a disclosed one by the company it was for."""
     if record.get("subject_kind") == "target_draw":
         return {"label": "对象抽取编号", "id": record["subject_id"]}
-    if record.get("department"):
-        return {"label": "检查编号（部门）", "id": f"{record['inspection_id']}（{record['department']}）"}
-    return {"label": "检查编号", "id": record["inspection_id"]}
+    department = f"（{record['department']}）" if record.get("department") else ""
+    if not record.get("disclosed"):
+        plan = record.get("plan") or {}
+        return {"label": "检查计划（部门）", "id": (plan.get("name") or plan.get("number") or "—") + department}
+    company = (record.get("company") or {}).get("name")
+    if company:
+        return {"label": "被检查单位（部门）", "id": company + department}
+    return {"label": "检查编号（部门）", "id": f"{record['inspection_id']}{department}"}
+
+
+def visit_label(record: dict) -> str:
+    """The visit as the sealed page says it: the fixed time, else the window, else that it is not fixed yet."""
+    visit = record.get("visit") or {}
+    if visit.get("scheduled_at"):
+        return local_display(visit["scheduled_at"])
+    window = visit.get("window")
+    return f"{window['start']} 至 {window['end']}（具体时间待确定）" if window else "待确定"
 
 
 def operator_label(record: dict) -> str:

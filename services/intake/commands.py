@@ -146,6 +146,14 @@ class RecordPartnerEvent:
 
 
 @dataclass(frozen=True)
+class RecordBroadcastEvent:
+    """An event for every department (`audit.checkpoint`): kept, exactly as received, in each department's log."""
+    event_id: str
+    event_type: str
+    body: bytes
+
+
+@dataclass(frozen=True)
 class RegisterWebhook:
     department: str
     url: str

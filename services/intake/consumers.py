@@ -6,8 +6,10 @@ the department. Companies drawn from a target library (`targets.drawn`) become t
 from __future__ import annotations
 
 from shared.events import Event
+from shared.partner_queues import BROADCAST_EVENTS
+from shared.sessions import CONSUMERS_ENTRY as REVOKED_SESSIONS
 
-from .commands import ReceiveTask, RecordPartnerEvent, SubmitBatch
+from .commands import ReceiveTask, RecordBroadcastEvent, RecordPartnerEvent, SubmitBatch
 from .parsing import command_from
 
 
@@ -39,7 +41,16 @@ def on_partner_event(event: Event) -> RecordPartnerEvent | None:
     return RecordPartnerEvent(department=department, event_id=event.id, event_type=event.type, body=event.body)
 
 
+def on_broadcast_event(event: Event) -> RecordBroadcastEvent | None:
+    """Issue 13: an event every department receives (a signed audit checkpoint of any service, this one included)
+    goes into every department's log, as received."""
+    if event.body is None:
+        return None
+    return RecordBroadcastEvent(event_id=event.id, event_type=event.type, body=event.body)
+
+
 PARTNER_EVENTS = ("letter.issued.*", "visit.scheduled.*", "result.published.*", "result.voided.*",
                   "rectification.updated.*")
-CONSUMERS = {"task.submitted": on_task_submitted, "targets.drawn": on_targets_drawn,
-             **{pattern: on_partner_event for pattern in PARTNER_EVENTS}}
+CONSUMERS = {**REVOKED_SESSIONS, "task.submitted": on_task_submitted, "targets.drawn": on_targets_drawn,
+             **{pattern: on_partner_event for pattern in PARTNER_EVENTS},
+             **{name: on_broadcast_event for name in BROADCAST_EVENTS}}

@@ -5,8 +5,10 @@ from flask import request
 from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
+from shared.openapi import answers
 from shared.web import handle
 
+from . import response_schemas as rs
 from .commands import OverrideUscc, SubmitBatch, WithdrawTask
 from .parsing import command_from, parse_task
 from .queries import Rejections, TaskById
@@ -23,6 +25,8 @@ def _own_department() -> str | None:
 
 
 @api.post("/joint-tasks")
+@answers(201, rs.TaskView, description="新任务（已受理）")
+@answers(200, rs.TaskView, description="同一 external_id / Idempotency-Key 的原答复")
 @require("department")
 @api.arguments(JointTaskSchema)
 def submit_joint_task(body):
@@ -35,6 +39,7 @@ def submit_joint_task(body):
 
 
 @api.post("/joint-tasks/batch")
+@answers(200, rs.BatchView)
 @require("department")
 @api.arguments(BatchSchema)
 def submit_batch(body):
@@ -45,12 +50,14 @@ def submit_batch(body):
 
 
 @api.get("/joint-tasks/<task_id>")
+@answers(200, rs.TaskView)
 @require("department", "clerk", "admin")
 def get_joint_task(task_id):
     return task_view(handle(TaskById(task_id, _own_department())))
 
 
 @api.post("/joint-tasks/<task_id>/withdraw")
+@answers(200, rs.TaskView)
 @require("department", "clerk", "admin")
 @api.arguments(ReasonSchema)
 def withdraw(body, task_id):
@@ -59,6 +66,7 @@ def withdraw(body, task_id):
 
 
 @api.get("/rejections")
+@answers(200, rs.REJECTIONS)
 @require("department", "clerk", "admin")
 def list_rejections():
     """Refused tasks with their reasons: a department sees its own, a clerk all."""
@@ -66,6 +74,7 @@ def list_rejections():
 
 
 @api.post("/rejections/<rejection_id>/override")
+@answers(201, rs.TaskView)
 @require("clerk", "admin")
 @api.arguments(ReasonSchema)
 def override_uscc(body, rejection_id):

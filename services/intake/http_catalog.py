@@ -5,8 +5,11 @@ from flask import request
 from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
+from shared.masking import mask_value
+from shared.openapi import answers, query
 from shared.web import handle
 
+from . import response_schemas as rs
 from .commands import ChangeItem, CreateItem, RotateDepartmentToken
 from .queries import CatalogItems, Departments, ItemVersions
 from .schemas import ItemChangeSchema, ItemSchema
@@ -16,18 +19,22 @@ api = Blueprint("intake_catalog", __name__, url_prefix="/intake/api/v1", descrip
 
 
 @api.get("/items")
+@answers(200, rs.ItemPage)
+@query(("department", {"type": "string"}, "部门代码，如 SCJG"))
 def list_items():
     """The item catalog is public (N1, N8); `?department=SCJG` narrows it, inactive items are left out."""
     items = handle(CatalogItems(request.args.get("department") or None))
-    return {"items": [item_view(item) for item in items], "total": len(items)}
+    return mask_value({"items": [item_view(item) for item in items], "total": len(items)})
 
 
 @api.get("/items/<code>/versions")
+@answers(200, rs.ITEM_VERSIONS)
 def item_versions(code):
-    return {"items": [item_version_view(r) for r in handle(ItemVersions(code))]}
+    return mask_value({"items": [item_version_view(r) for r in handle(ItemVersions(code))]})
 
 
 @api.post("/items")
+@answers(201, rs.ItemView)
 @require("clerk", "admin")
 @api.arguments(ItemSchema)
 def create_item(body):
@@ -39,6 +46,7 @@ def create_item(body):
 
 
 @api.patch("/items/<code>")
+@answers(200, rs.ItemView)
 @require("clerk", "admin")
 @api.arguments(ItemChangeSchema)
 def change_item(body, code):
@@ -48,11 +56,14 @@ def change_item(body, code):
 
 
 @api.get("/departments")
+@answers(200, rs.DEPARTMENTS)
 def list_departments():
-    return {"items": [department_view(d) for d in handle(Departments())]}
+    """Public: each department's contact with ID-card and mobile numbers masked (issue 13)."""
+    return mask_value({"items": [department_view(d) for d in handle(Departments())]})
 
 
 @api.post("/departments/<code>/token")
+@answers(200, rs.DepartmentToken)
 @require("admin", "clerk")
 def rotate_department_token(code):
     """Issue a new API token for a department; it is shown once, only its hash is kept."""

@@ -6,8 +6,10 @@ from flask import request
 from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
+from shared.openapi import answers, query
 from shared.web import handle
 
+from . import response_schemas as rs
 from .commands import RedeliverWebhook, RegisterWebhook, RemoveWebhook
 from .queries import PartnerEvents, WebhookDeliveries, Webhooks
 from .schemas import FeedQuerySchema, WebhookSchema
@@ -24,6 +26,7 @@ def viewer() -> str | None:
 
 
 @api.get("/<code>/events")
+@answers(200, rs.FeedPage)
 @require("department", "clerk", "admin")
 @api.arguments(FeedQuerySchema, location="query")
 def events(args, code):
@@ -33,12 +36,14 @@ def events(args, code):
 
 
 @api.get("/<code>/webhooks")
+@answers(200, rs.WEBHOOKS)
 @require("department", "clerk", "admin")
 def list_webhooks(code):
     return {"items": [webhook_view(h) for h in handle(Webhooks(code, viewer()))]}
 
 
 @api.post("/<code>/webhooks")
+@answers(201, rs.WebhookView)
 @require("department")
 @api.arguments(WebhookSchema)
 def register_webhook(body, code):
@@ -49,6 +54,7 @@ def register_webhook(body, code):
 
 
 @api.delete("/<code>/webhooks/<webhook_id>")
+@answers(204, description="已删除")
 @require("department")
 def remove_webhook(code, webhook_id):
     handle(RemoveWebhook(code, webhook_id, current_principal().actor, viewer()))
@@ -56,6 +62,8 @@ def remove_webhook(code, webhook_id):
 
 
 @api.get("/<code>/webhook-deliveries")
+@answers(200, rs.DELIVERIES)
+@query(("status", {"type": "string"}, "failed：只看投递失败的"))
 @require("department", "clerk", "admin")
 def deliveries(code):
     """The delivery log, newest first, each with every attempt (status, time, latency); `?status=failed`."""
@@ -64,6 +72,7 @@ def deliveries(code):
 
 
 @api.post("/<code>/webhook-deliveries/<delivery_id>/redeliver")
+@answers(202, rs.Redelivery)
 @require("department")
 def redeliver(code, delivery_id):
     """A failed delivery is tried again (重新投递), with a fresh retry window."""

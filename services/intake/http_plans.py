@@ -4,9 +4,12 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
+from shared.masking import mask_value
+from shared.openapi import answers, optional_login
 from shared.schemas import PageQuery
 from shared.web import handle
 
+from . import response_schemas as rs
 from .commands import CreatePlan, DispatchPlan, PublishPlan
 from .queries import InspectionDetail, PlanById, Plans, PlanVisits
 from .schemas import PlanSchema
@@ -21,12 +24,18 @@ def _staff() -> bool:
     return bool(principal and principal.role in STAFF)
 
 
+def _public(body: dict) -> dict:
+    """What others than clerks read of a plan: free text with ID-card and mobile numbers masked (issue 13)."""
+    return body if _staff() else mask_value(body)
+
+
 def _acting_department() -> str | None:
     principal = current_principal()
     return principal.department if principal.role == "department" else None
 
 
 @api.post("/plans")
+@answers(201, rs.PlanView)
 @require("clerk", "admin", "department")
 @api.arguments(PlanSchema)
 def create_plan(body):
@@ -40,25 +49,31 @@ def create_plan(body):
 
 
 @api.post("/plans/<plan_id>/publish")
+@answers(200, rs.PlanView)
 @require(*STAFF)
 def publish_plan(plan_id):
     return plan_view(handle(PublishPlan(plan_id, current_principal().actor)))
 
 
 @api.get("/plans")
+@answers(200, rs.PLANS)
+@optional_login()
 @api.arguments(PageQuery, location="query")
 def list_plans(query):
     """Published plans are public (N8); drafts only to clerks."""
     page = handle(Plans(include_drafts=_staff(), page=query["page"], per_page=query["per_page"]))
-    return {"items": [plan_view(p) for p in page.plans], "total": page.total, "page": query["page"]}
+    return _public({"items": [plan_view(p) for p in page.plans], "total": page.total, "page": query["page"]})
 
 
 @api.get("/plans/<plan_id>")
+@answers(200, rs.PlanView)
+@optional_login()
 def get_plan(plan_id):
-    return plan_view(handle(PlanById(plan_id, include_drafts=_staff())))
+    return _public(plan_view(handle(PlanById(plan_id, include_drafts=_staff()))))
 
 
 @api.post("/plans/<plan_id>/dispatch")
+@answers(200, rs.Dispatched)
 @require("department", "clerk", "admin")
 def dispatch(plan_id):
     """Close intake: each visit of the plan is emitted once as `inspection.ready` (S6, S12)."""
@@ -67,6 +82,7 @@ def dispatch(plan_id):
 
 
 @api.get("/plans/<plan_id>/inspections")
+@answers(200, rs.PlanInspections)
 @require(*STAFF)
 def plan_inspections(plan_id):
     """The clerk's view of a plan: every visit with each department's items and its status."""
@@ -75,6 +91,7 @@ def plan_inspections(plan_id):
 
 
 @api.get("/inspections/<inspection_id>")
+@answers(200, rs.InspectionView)
 @require("clerk", "admin", "department")
 def get_inspection(inspection_id):
     return inspection_view(handle(InspectionDetail(inspection_id, _acting_department())))

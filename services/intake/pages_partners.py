@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request
 from shared.auth import current_principal
 from shared.errors import DomainError
 from shared.pages import require_page
+from shared.schemas import INT_BOUND
 from shared.web import handle
 
 from .commands import RedeliverWebhook, RegisterWebhook, RemoveWebhook
@@ -22,8 +23,8 @@ def _render(error: str | None = None, form: dict | None = None, message: str | N
     principal = current_principal()
     code = principal.department or ""
     try:
-        after = max(int(request.args.get("after", "")), 0)
-    except ValueError:
+        after = min(max(int(request.args.get("after", "")), 0), INT_BOUND)  # a database integer, never beyond
+    except ValueError:  # not a number, or thousands of digits
         after = None
     feed = handle(PartnerEvents(code, code, 0, 1))
     if after is None:  # the latest events by default

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import validate
 
-from shared.schemas import BaseSchema, Boolean, Date, Dict, Integer, List, Nested, String, length, one_of
+from shared.schemas import BaseSchema, Boolean, Date, Dict, Integer, List, Nested, String, Text, length, one_of
 
 MODULES = ("随机抽查", "综合执法", "部门联合")
 METHODS = ("现场", "书面", "现场+书面", "网络监测", "检验检测")
@@ -34,12 +34,12 @@ class JointTaskSchema(BaseSchema):
 
 class BatchSchema(BaseSchema):
     """Each task is validated on its own, so one bad task never sinks the other 999."""
-    tasks = List(Dict(), required=True, validate=validate.Length(
+    tasks = List(Dict(text_rules=False), required=True, validate=validate.Length(
         min=1, max=BATCH_LIMIT, error=f"一次应提交 1 到 {BATCH_LIMIT} 项任务"))
 
 
 class ReasonSchema(BaseSchema):
-    reason = String(required=True, validate=length(min=2, max=1000))
+    reason = Text(required=True, validate=length(min=2, max=1000))
 
 
 class PlanSchema(BaseSchema):
@@ -61,22 +61,22 @@ class ItemSchema(BaseSchema):
     department = String(required=True)
     name = String(required=True, validate=length(min=1, max=300))
     target = String(load_default="", validate=length(max=200))
-    key_points = String(load_default="", validate=length(max=4000))
+    key_points = Text(load_default="", validate=length(max=4000))
     method = String(required=True, validate=one_of(METHODS))
     item_class = String(required=True, data_key="class", validate=one_of(CLASSES))
-    basis = String(required=True, validate=length(min=2, max=2000))
-    reason = String(required=True, validate=length(min=2, max=1000))
+    basis = Text(required=True, validate=length(min=2, max=2000))
+    reason = Text(required=True, validate=length(min=2, max=1000))
 
 
 class ItemChangeSchema(BaseSchema):
     name = String(validate=length(min=1, max=300))
     target = String(validate=length(max=200))
-    key_points = String(validate=length(max=4000))
+    key_points = Text(validate=length(max=4000))
     method = String(validate=one_of(METHODS))
     item_class = String(data_key="class", validate=one_of(CLASSES))
-    basis = String(validate=length(min=2, max=2000))
+    basis = Text(validate=length(min=2, max=2000))
     active = Boolean()
-    reason = String(required=True, validate=length(min=2, max=1000))
+    reason = Text(required=True, validate=length(min=2, max=1000))
 
 
 class WebhookSchema(BaseSchema):

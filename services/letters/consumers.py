@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from shared.department_tokens import CONSUMERS_ENTRY as DEPARTMENT_TOKENS
 from shared.events import Event
+from shared.sessions import CONSUMERS_ENTRY as REVOKED_SESSIONS
 
 from .commands import IssueJointLetter, RecordVisitTime, ReissueAfterReplacement
 
@@ -24,6 +25,6 @@ def inspectors_replaced(event: Event) -> ReissueAfterReplacement:
                                    old_name=data["old"]["name"], new_name=data["new"]["name"], reason=data["reason"])
 
 
-CONSUMERS = {**DEPARTMENT_TOKENS,
+CONSUMERS = {**DEPARTMENT_TOKENS, **REVOKED_SESSIONS,
              "inspectors.assigned": inspectors_assigned, "visit.scheduled": visit_scheduled,
              "inspectors.replaced": inspectors_replaced}

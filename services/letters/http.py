@@ -6,12 +6,14 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import Invalid, NotFound, found
+from shared.openapi import ErrorEnvelope, answers, binary, multipart, query
 from shared.uploads import read_upload
-from shared.web import handle
+from shared.web import current_settings, handle
 
+from . import response_schemas as rs
 from . import views
 from .commands import RetryFailedIssue, UploadSeal
-from .domain.seal import MAX_SEAL_BYTES
+from .domain.seal import MAX_SEAL_BYTES, SEAL_MAX_PIXELS
 from .queries import CurrentSeal, DocumentPdf, DocumentsOfInspection, IssueFailures, VerifyDocument, VisitTime
 
 api = Blueprint("letters", __name__, url_prefix="/letters/api/v1", description="联合检查文书")
@@ -19,6 +21,8 @@ public = Blueprint("letters_public", __name__, url_prefix="/letters", descriptio
 
 
 @api.get("/documents")
+@answers(200, rs.Documents)
+@query(("inspection", {"type": "string"}, "必填：检查编号"))
 @require("clerk", "approver", "admin", "inspector", "department")
 def list_documents():
     inspection_id = request.args.get("inspection")
@@ -30,6 +34,7 @@ def list_documents():
 
 
 @api.get("/documents/<document_id>/pdf")
+@binary("application/pdf", description="文书 PDF")
 @require("clerk", "approver", "admin", "inspector", "department")
 def document_pdf(document_id):
     document, pdf = handle(DocumentPdf(document_id, current_principal()))
@@ -38,6 +43,11 @@ def document_pdf(document_id):
 
 
 @public.get("/verify/<code>")
+@answers(200, rs.VerificationView, description="真实文书（JSON：?format=json 或 Accept: application/json）")
+@answers(200, {"type": "string"}, content_type="text/html", description="核验页面")
+@public.alt_response(404, schema=ErrorEnvelope, description="未找到该核验码对应的文书（JSON 或页面）")
+@public.alt_response(404, schema={"type": "string"}, content_type="text/html")
+@query(("format", {"type": "string"}, "json：以 JSON 答复（否则按 Accept）"))
 def verify(code):
     """Public: anyone (the company at its door) checks a letter by its code; JSON or a Chinese page."""
     document = handle(VerifyDocument(code))
@@ -51,6 +61,7 @@ def verify(code):
 
 
 @api.get("/failures")
+@answers(200, rs.FAILURES)
 @require("clerk", "admin")
 def list_failures():
     """Visits whose documents could not be typeset, with the reason (e.g. 字库中没有以下字符…)."""
@@ -58,6 +69,7 @@ def list_failures():
 
 
 @api.post("/failures/<inspection_id>/retry")
+@answers(200, rs.Retried)
 @require("clerk", "admin")
 def retry_failure(inspection_id):
     """After the font or the registered name is corrected, issue the set again."""
@@ -65,21 +77,26 @@ def retry_failure(inspection_id):
 
 
 @api.put("/seal")
+@answers(200, rs.SealView)
 @require("admin")
+@multipart(("image",), image="binary")
 def put_seal():
     """The bureau uploads its seal image (transparent PNG, multipart field `image`); documents issued from then
     on carry it over the issuer line. Audited; earlier documents keep the seal they were issued with."""
-    upload = read_upload(request.files.get("image"), "image", ("image/png",), MAX_SEAL_BYTES)
+    upload = read_upload(request.files.get("image"), "image", ("image/png",), MAX_SEAL_BYTES,
+                         max_pixels=min(current_settings().upload_max_pixels, SEAL_MAX_PIXELS))
     return views.seal_view(handle(UploadSeal(upload, current_principal().actor)))
 
 
 @api.get("/seal")
+@answers(200, rs.SealView)
 @require("clerk", "approver", "admin")
 def get_seal():
     return views.seal_view(found(handle(CurrentSeal()), "尚未上传印章图片"))
 
 
 @api.get("/seal.png")
+@binary("image/png", description="当前印章图片")
 @require("clerk", "approver", "admin")
 def get_seal_image():
     return Response(found(handle(CurrentSeal()), "尚未上传印章图片").image, mimetype="image/png")

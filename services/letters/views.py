@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from shared.clock import iso
+from shared.masking import mask_text
 
 from .domain.documents import LABELS, visit_time_text
 
@@ -67,10 +68,10 @@ def verification_view(document) -> dict:
     content = document.content
     return {"genuine": True, "current": document.status == "current", "status": document.status,
             "number": document.number, "kind": document.kind, "issuer": content["issuer"],
-            "issued_on": content["issued_on"], "company": {"name": content["company"]["name"],
+            "issued_on": content["issued_on"], "company": {"name": mask_text(content["company"]["name"]),
                                                            "uscc": content["company"]["uscc"]},
             "window": content["window"], "visit_time": visit_time_label(content),
-            "scheduled_at": content.get("scheduled_at"), "revoked_reason": document.revoked_reason,
+            "scheduled_at": content.get("scheduled_at"), "revoked_reason": mask_text(document.revoked_reason),
             "inspectors": content["inspectors"]}
 
 

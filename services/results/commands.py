@@ -130,3 +130,23 @@ class UpdateRectification:
     evidence: tuple[str, ...]
     actor: str
     inspector_id: str | None
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    """N8, issue 13: the department's approver writes (or rewrites, as a new version) the public summary of one of
+    the department's results; `release` makes this version public at once. Free-text findings are never public
+    themselves."""
+    result_id: str
+    text: str
+    actor: str
+    approver_department: str | None
+    release: bool = False
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """N8: the approver releases the latest written version of a result's summary to the public (masked)."""
+    result_id: str
+    actor: str
+    approver_department: str | None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from shared.department_tokens import CONSUMERS_ENTRY as DEPARTMENT_TOKENS
 from shared.events import Event
+from shared.sessions import CONSUMERS_ENTRY as REVOKED_SESSIONS
 
 from .commands import RecordAssignment, RecordReplacement, RecordSchedule
 
@@ -28,6 +29,6 @@ def visit_scheduled(event: Event) -> RecordSchedule:
                           scheduled_by=data.get("scheduled_by") or "")
 
 
-CONSUMERS = {**DEPARTMENT_TOKENS,
+CONSUMERS = {**DEPARTMENT_TOKENS, **REVOKED_SESSIONS,
              "inspectors.assigned": inspectors_assigned, "inspectors.replaced": inspectors_replaced,
              "visit.scheduled": visit_scheduled}

@@ -1,6 +1,6 @@
 """results' HTTP API: each department's results (append-only, S8), the company's one confirmation of the visit
-(S9), drafts, evidence, corrections (approver, then detachment), rectifications, reports and the public feed of
-published results (N8). There is deliberately no PUT, PATCH or DELETE on a result: a submitted
+(S9), drafts, evidence, reports and the public feed of published results (N8); corrections and rectifications are
+http_followup.py. There is deliberately no PUT, PATCH or DELETE on a result: a submitted
 result answers 409 to every attempt to write it again (S8). Each view: parse → command or query → handle → view."""
 from __future__ import annotations
 
@@ -9,38 +9,31 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import NotFound
+from shared.openapi import answers, binary, multipart, query
 from shared.web import handle
 
-from . import reports, views
+from . import reports, views, views_public
+from . import response_schemas as rs
 from .commands import (
     AddEvidence,
-    ApplyForCorrection,
-    DecideCorrection,
-    DetachmentDecision,
     RecordConfirmation,
     SaveDraft,
     SubmitResult,
-    UpdateRectification,
 )
 from .domain.access import reader
 from .domain.evidence import MAX_EVIDENCE_BYTES
 from .handlers.submission import already_submitted
 from .queries import (
-    CorrectionQueue,
     GetDraft,
     GetEvidence,
     GetResult,
     PublicResults,
-    Rectifications,
     Report,
     VisitProgress,
     VisitResults,
 )
 from .schemas import (
-    CorrectionSchema,
-    DecisionSchema,
     DraftSchema,
-    ProgressSchema,
     PublicResultQuery,
     ResultSchema,
     VisitConfirmationSchema,
@@ -50,6 +43,7 @@ api = Blueprint("results", __name__, url_prefix="/results/api/v1", description="
 public = Blueprint("results_public", __name__, url_prefix="/results/api/v1/public", description="结果公示")
 STAFF = ("clerk", "approver", "admin")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALWAYS_REFUSED = {"x-always-refused": "S8：已录入的结果不可修改或删除，更正须另行申请"}
 
 
 def _inspector_id() -> str | None:
@@ -59,6 +53,7 @@ def _inspector_id() -> str | None:
 
 
 @api.post("/inspections/<inspection_id>/results")
+@answers(201, rs.SubmittedView)
 @require("inspector")
 @api.arguments(ResultSchema)
 def submit_result(body, inspection_id):
@@ -74,6 +69,7 @@ def submit_result(body, inspection_id):
 
 
 @api.post("/inspections/<inspection_id>/confirmation")
+@answers(201, rs.ConfirmationView)
 @require("inspector", "clerk")
 @api.arguments(VisitConfirmationSchema)
 def record_confirmation(body, inspection_id):
@@ -86,6 +82,7 @@ def record_confirmation(body, inspection_id):
 
 
 @api.get("/inspections/<inspection_id>/progress")
+@answers(200, rs.ProgressView)
 @require("inspector", "department", *STAFF)
 def visit_progress(inspection_id):
     """Where the visit stands per department (submitted, to enter, late, with its own deadline), its fixed time
@@ -94,6 +91,8 @@ def visit_progress(inspection_id):
 
 
 @api.route("/inspections/<inspection_id>/results", methods=["PUT", "PATCH", "DELETE"])
+@api.alt_response(409, response="CONFLICT")
+@api.doc(**ALWAYS_REFUSED)
 @require("inspector", *STAFF)
 def refuse_rewrite(inspection_id):
     """S8, said plainly to any client that tries: entered results are never modified."""
@@ -101,6 +100,8 @@ def refuse_rewrite(inspection_id):
 
 
 @api.route("/results/<result_id>", methods=["PUT", "PATCH", "DELETE"])
+@api.alt_response(409, response="CONFLICT")
+@api.doc(**ALWAYS_REFUSED)
 @require("inspector", *STAFF)
 def refuse_rewrite_by_id(result_id):
     handle(GetResult(result_id))
@@ -108,6 +109,8 @@ def refuse_rewrite_by_id(result_id):
 
 
 @api.get("/inspections/<inspection_id>/results")
+@answers(200, rs.RESULTS)
+@query(("department", {"type": "string"}, "只看某部门的"))
 @require("inspector", "department", *STAFF)
 def list_results(inspection_id):
     """Every round, voided ones marked (S8: all is kept); `?department=` one department's (a department: its own)."""
@@ -117,6 +120,8 @@ def list_results(inspection_id):
 
 
 @api.put("/inspections/<inspection_id>/draft")
+@answers(200, rs.DraftView)
+@query(("department", {"type": "string"}, "部门（也可在请求体中给出）"))
 @require("inspector")
 @api.arguments(DraftSchema)
 def put_draft(body, inspection_id):
@@ -128,6 +133,8 @@ def put_draft(body, inspection_id):
 
 
 @api.get("/inspections/<inspection_id>/draft")
+@answers(200, rs.DraftView)
+@query(("department", {"type": "string"}, "部门，默认检查人员本部门"))
 @require("inspector")
 def get_draft(inspection_id):
     return views.draft_view(handle(GetDraft(inspection_id, current_principal().subject,
@@ -139,7 +146,9 @@ def _jsonable(body: dict) -> dict:
 
 
 @api.post("/inspections/<inspection_id>/evidence")
+@answers(201, rs.EvidenceView)
 @require("inspector", *STAFF)
+@multipart(("file",), file="binary")
 def upload_evidence(inspection_id):
     """A photo or scan (JPEG, PNG or PDF, ≤ 10 MB, multipart field `file`) for this visit; answers its SHA-256,
     which the result, a correction or a rectification then names."""
@@ -155,6 +164,7 @@ def upload_evidence(inspection_id):
 
 
 @api.get("/evidence/<sha256>")
+@binary("image/jpeg", "image/png", "application/pdf", description="证据文件（JPEG、PNG 或 PDF）")
 @require("inspector", "department", *STAFF)
 def get_evidence(sha256):
     stored = handle(GetEvidence(sha256, **reader(current_principal())))
@@ -163,76 +173,20 @@ def get_evidence(sha256):
                              "X-Content-Type-Options": "nosniff"})
 
 
-@api.post("/results/<result_id>/corrections")
-@require("inspector", "clerk")
-@api.arguments(CorrectionSchema)
-def request_correction(body, result_id):
-    correction = handle(ApplyForCorrection(result_id, body["reason"], body["application_scan"],
-                                           current_principal().actor, _inspector_id()))
-    return views.correction_view(correction), 201
-
-
-@api.get("/corrections")
-@require(*STAFF, "detachment")
-def list_corrections():
-    """The queue, newest first: `?status=pending` the approver's, `?status=approved` the detachment's."""
-    queue = handle(CorrectionQueue(request.args.get("status") or None))
-    return {"items": [views.correction_view(correction) for correction, _, _ in queue]}
-
-
-@api.post("/corrections/<correction_id>/decision")
-@require("approver")
-@api.arguments(DecisionSchema)
-def decide_correction(body, correction_id):
-    """The sub-bureau approver's step: approve (on to the detachment) or reject."""
-    correction = handle(DecideCorrection(correction_id, body["decision"] == "approve", body["note"],
-                                         current_principal().actor))
-    return views.correction_view(correction)
-
-
-@api.post("/corrections/<correction_id>/detachment-decision")
-@require("detachment")
-@api.arguments(DecisionSchema)
-def detachment_decision(body, correction_id):
-    """The detachment's decision (S8): approve voids the department's result (`result.voided.<dept>`) and opens
-    its re-inspection round; reject keeps it."""
-    correction = handle(DetachmentDecision(correction_id, body["decision"] == "approve", body["note"],
-                                           current_principal().actor))
-    return views.correction_view(correction)
-
-
-@api.get("/rectifications")
-@require("inspector", "department", *STAFF)
-def list_rectifications():
-    """Reminders (S14): open ones by deadline, `?overdue=1` only the late, `?department=` one department's (a
-    department: only its own), `?squadron=第一中队` one squadron's."""
-    args = request.args
-    records = handle(Rectifications(status=args.get("status") or None, department=args.get("department") or None,
-                                    overdue=bool(args.get("overdue")), squadron=args.get("squadron") or None,
-                                    **reader(current_principal())))
-    return {"items": [views.rectification_view(record) for record in records]}
-
-
-@api.post("/rectifications/<rectification_id>/progress")
-@require("inspector", "clerk")
-@api.arguments(ProgressSchema)
-def add_progress(body, rectification_id):
-    record = handle(UpdateRectification(rectification_id, body["note"], body["delay_reason"], body["completed"],
-                                        tuple(body["evidence"]), current_principal().actor, _inspector_id()))
-    return views.rectification_view(record), 201
-
-
 @public.get("/results")
+@answers(200, rs.PublicResults)
 @public.arguments(PublicResultQuery, location="query")
 def public_results(query):
-    """N8: published results — company, USCC, plan, departments, items, category, date; paged and filterable by
-    company (name or USCC), department and plan. Voided rounds are not shown; nothing before the visit."""
+    """N8 only (views_public): company, USCC, plan, department, items, category, date, rectification, released
+    summary (masked); filters: company (name or USCC), department, plan. No findings; no future visits."""
     rows, total = handle(PublicResults(**query))
-    return {"items": [views.public_view(r) for r in rows], "total": total, "page": query["page"],
+    return {"items": [views_public.public_view(r) for r in rows], "total": total, "page": query["page"],
             "per_page": query["per_page"]}
 
 
 @api.get("/reports/<kind>/<key>")
+@answers(200, rs.ReportView)
+@binary(XLSX, "application/pdf", description="key 加 .xlsx 或 .pdf 得到文件")
 @require("department", *STAFF)
 def get_report(kind, key):
     """`monthly/2026-11` (dispatch table, due by the 5th) or `quarterly/2026Q4` (due by the 10th), as JSON; add

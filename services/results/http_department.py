@@ -7,8 +7,11 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.errors import Invalid
+from shared.openapi import answers, query
+from shared.schemas import MAX_PAGE, page_number
 from shared.web import handle
 
+from . import response_schemas as rs
 from . import views
 from .domain.access import reader
 from .http import STAFF
@@ -18,6 +21,7 @@ api = Blueprint("results_department", __name__, url_prefix="/results/api/v1", de
 
 
 @api.get("/results/<result_id>")
+@answers(200, rs.ResultView)
 @require("inspector", "department", *STAFF)
 def get_result(result_id):
     """One result with its void mark; an inspector of the visit's team, a department only its own department's."""
@@ -25,6 +29,9 @@ def get_result(result_id):
 
 
 @api.get("/departments/<code>/visits")
+@answers(200, rs.DepartmentVisits)
+@query(("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "页码"),
+       ("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "每页条数（最多 50，超过按 50）"))
 @require("department", *STAFF)
 def department_visits(code):
     """The visits department `code` takes part in, newest first (`?page=`, `?per_page=` ≤ 50): fixed time, team,
@@ -35,7 +42,7 @@ def department_visits(code):
 
 
 def _number(name: str, default: int) -> int:
-    raw = request.args.get(name) or str(default)
-    if not raw.isdigit() or int(raw) < 1:
-        raise Invalid("查询参数无效", fields={name: ["应为正整数"]})
-    return int(raw)
+    number = page_number(request.args.get(name), default)
+    if number is None:
+        raise Invalid("查询参数无效", fields={name: [f"应为 1 到 {MAX_PAGE} 之间的整数"]})
+    return number

@@ -10,14 +10,23 @@ from marshmallow import ValidationError
 from shared.auth import current_principal
 from shared.errors import DomainError, Invalid, flatten_fields
 from shared.pages import require_page
+from shared.schemas import PageQuery
 from shared.uploads import read_upload
-from shared.web import handle
+from shared.web import current_settings, handle
 
-from . import reports, views
+from . import reports, views, views_public
 from .commands import DecideCorrection, DetachmentDecision, SaveDraft, SubmitResult
 from .domain.categories import CHECK_METHODS, FOLLOW_UPS, ITEM_OUTCOMES, VISIT_CATEGORIES
 from .domain.evidence import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
-from .queries import CorrectionQueue, DeadlineDashboard, MyVisits, PublicResults, Report, ResultForm
+from .queries import (
+    CorrectionQueue,
+    DeadlineDashboard,
+    MyVisits,
+    PublicResults,
+    PublicVisits,
+    Report,
+    ResultForm,
+)
 from .schemas import PublicResultQuery, ResultSchema
 
 pages = Blueprint("results_pages", __name__, url_prefix="/results")
@@ -67,11 +76,11 @@ def _other_forms(form) -> list[dict]:
 
 def _submit(form, values: dict):
     """Evidence files and the result in one command: a refused result leaves no stored file behind."""
-    principal, uploads = current_principal(), []
+    principal, uploads, max_pixels = current_principal(), [], current_settings().upload_max_pixels
     for item in values["items"]:
         field = f"evidence-{item['item_code']}"
-        files = [read_upload(f, field, EVIDENCE_TYPES, MAX_EVIDENCE_BYTES) for f in request.files.getlist(field)
-                 if f.filename]
+        files = [read_upload(f, field, EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, max_pixels=max_pixels)
+                 for f in request.files.getlist(field) if f.filename]
         uploads.extend(files)
         item["evidence"] = [f.sha256 for f in files]
     body = {**values, "category": values.get("category") or None,
@@ -172,8 +181,20 @@ def public_results():
     except ValidationError:
         abort(404)
     rows, total = handle(PublicResults(**query))
-    return render_template("results/public.html", rows=[views.public_view(r) for r in rows], total=total,
+    return render_template("results/public.html", rows=[views_public.public_view(r) for r in rows], total=total,
                            query=query)
+
+
+@pages.get("/public/visits")
+def public_visits():
+    """N8: the tasks after the visit (only once the fixed time has passed), a page at a time."""
+    try:
+        query = PageQuery().load(request.args)
+    except ValidationError:
+        abort(404)
+    visits, total = handle(PublicVisits(query["page"], query["per_page"]))
+    return render_template("results/public_visits.html", visits=[views_public.public_visit_view(v) for v in visits],
+                           total=total, page=query["page"], per_page=query["per_page"])
 
 
 @pages.get("/public/reports/<key>")

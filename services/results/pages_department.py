@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 
 from shared.auth import current_principal
 from shared.pages import require_page
+from shared.schemas import page_number
 from shared.web import handle
 
 from . import views
@@ -20,8 +21,7 @@ PER_PAGE = 10
 @require_page("department")
 def visits():
     principal = current_principal()
-    raw = request.args.get("page", "1")
-    number = int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    number = page_number(request.args.get("page")) or 1
     page = handle(DepartmentVisits(principal.department or principal.subject, number, PER_PAGE))
     return render_template("results/department_visits.html", page=views.department_visits_view(page),
                            department=principal.name or principal.department or principal.subject)

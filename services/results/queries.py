@@ -121,3 +121,19 @@ class DepartmentVisits(Query):
     page: int = 1
     per_page: int = 10
     reader_department: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultSummaries(Query):
+    """The approver's page (issue 13): the department's results that count (not voided), newest first, each with
+    its findings (for the approver's eyes) and its summary versions; `result_id` narrows to one."""
+    department: str | None
+    result_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PublicVisits(Query):
+    """N8 "tasks (after the visit)": visits whose fixed time has passed, newest first; a visit without a fixed time,
+    or before it, is not public (N4: nobody is warned)."""
+    page: int = 1
+    per_page: int = 20

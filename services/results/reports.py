@@ -26,24 +26,26 @@ def title(report: dict) -> str:
 def to_xlsx(report: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from shared.xlsx import append_row
     book = Workbook()
     sheet = book.active
     sheet.title = "汇总"
-    sheet.append([title(report)])
+    append_row(sheet, [title(report)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([f"统计期间：{report['start']} 至 {report['end']}；报送期限：{report['due_on']}；"
-                  f"统计日：{report['as_of']}"])
-    sheet.append([label for _, label in COLUMNS])
+    append_row(sheet, [f"统计期间：{report['start']} 至 {report['end']}；报送期限：{report['due_on']}；"
+                       f"统计日：{report['as_of']}"])
+    append_row(sheet, [label for _, label in COLUMNS])
     for row in [*report["rows"], {"squadron": "合计", "department_name": "", **report["totals"]}]:
-        sheet.append([row[key] if row[key] is not None else "—" for key, _ in COLUMNS])
+        append_row(sheet, [row[key] if row[key] is not None else "—" for key, _ in COLUMNS])
         sheet.cell(sheet.max_row, len(COLUMNS)).number_format = "0.0%"
     for column, width in zip("ABCDEFGHIJ", (14, 30, 12, 10, 10, 14, 10, 10, 10, 10)):
         sheet.column_dimensions[column].width = width
     missed = book.create_sheet("未完成任务")
-    missed.append(["检查编号", "企业名称", "统一社会信用代码", "中队", "部门", "原因", "期限"])
+    append_row(missed, ["检查编号", "企业名称", "统一社会信用代码", "中队", "部门", "原因", "期限"])
     for item in report["not_completed"]:
-        missed.append([item["inspection_id"], item["company"]["name"], item["company"]["uscc"], item["squadron"],
-                       item.get("department_name", ""), item["reason"], item["due"]])
+        append_row(missed, [item["inspection_id"], item["company"]["name"], item["company"]["uscc"],
+                            item["squadron"], item.get("department_name", ""), item["reason"], item["due"]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

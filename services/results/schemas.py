@@ -1,7 +1,7 @@
 """results' request shapes."""
 from marshmallow import ValidationError, validate, validates_schema
 
-from shared.schemas import BaseSchema, Boolean, Date, Dict, List, Nested, PageQuery, String, length, one_of
+from shared.schemas import BaseSchema, Boolean, Date, Dict, List, Nested, PageQuery, String, Text, length, one_of
 
 from .domain.categories import CHECK_METHODS, FOLLOW_UPS, ITEM_OUTCOMES, VISIT_CATEGORIES
 
@@ -12,8 +12,8 @@ class ItemResultSchema(BaseSchema):
     item_code = String(required=True, validate=length(min=1, max=40))
     outcome = String(required=True, validate=one_of(ITEM_OUTCOMES))
     method = String(load_default="实地检查", validate=one_of(CHECK_METHODS))
-    findings = String(load_default="", validate=length(max=4000))
-    measures = String(load_default="", validate=length(max=2000))
+    findings = Text(load_default="", validate=length(max=4000))
+    measures = Text(load_default="", validate=length(max=2000))
     follow_up = String(load_default="无需后续处置", validate=one_of(FOLLOW_UPS))
     evidence = List(String(validate=SHA256), load_default=list)
 
@@ -29,7 +29,7 @@ class ConfirmationSchema(BaseSchema):
     name = String(validate=length(min=1, max=100))
     confirmed_at = String(validate=length(min=1, max=40))
     scan = String(validate=SHA256)
-    refused = String(validate=length(min=2, max=500))
+    refused = Text(validate=length(min=2, max=500))
 
     @validates_schema
     def _one_way_of_confirming(self, data, **kwargs):
@@ -65,18 +65,18 @@ class DraftSchema(BaseSchema):
 
 
 class CorrectionSchema(BaseSchema):
-    reason = String(required=True, validate=length(min=5, max=2000))
+    reason = Text(required=True, validate=length(min=5, max=2000))
     application_scan = String(required=True, validate=SHA256)
 
 
 class DecisionSchema(BaseSchema):
     decision = String(required=True, validate=one_of(("approve", "reject")))
-    note = String(load_default="", validate=length(max=1000))
+    note = Text(load_default="", validate=length(max=1000))
 
 
 class ProgressSchema(BaseSchema):
-    note = String(required=True, validate=length(min=2, max=2000))
-    delay_reason = String(load_default=None, allow_none=True, validate=length(max=2000))
+    note = Text(required=True, validate=length(min=2, max=2000))
+    delay_reason = Text(load_default=None, allow_none=True, validate=length(max=2000))
     completed = Boolean(load_default=False)
     evidence = List(String(validate=SHA256), load_default=list)
 
@@ -85,3 +85,10 @@ class PublicResultQuery(PageQuery):
     company = String(load_default=None, validate=length(max=200))
     department = String(load_default=None, validate=length(max=20))
     plan = String(load_default=None, validate=length(max=36))
+
+
+class SummarySchema(BaseSchema):
+    """N8 (issue 13): the public summary of a result, written by the department's approver; `release` publishes it
+    at once (masked)."""
+    text = Text(required=True, validate=length(min=1, max=2000))
+    release = Boolean(load_default=False)

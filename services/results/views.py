@@ -1,13 +1,13 @@
-"""Every serialiser of results: records in, plain dicts out (HTTP bodies and page rows). Status labels are decided
-here, not in templates. Event payloads are built in payloads.py, never from these."""
+"""results' serialisers for staff, inspectors and departments: records in, plain dicts out (HTTP bodies and page
+rows). Status labels are decided here, not in templates. What the public sees is views_public.py (an allow-list,
+masked); event payloads are built in payloads.py, never from these."""
 from __future__ import annotations
 
 from shared.clock import iso
 
-from .adapters.db import Confirmation, Correction, Draft, Evidence, Publication, Result, ResultVoid, VisitSchedule
+from .adapters.db import Confirmation, Correction, Draft, Evidence, Result, ResultVoid, VisitSchedule
 from .adapters.records import RectificationRecord
 
-PUBLIC_ITEM_FIELDS = ("code", "name", "basis", "outcome", "method", "findings", "measures", "follow_up")
 VISIT_STATUS = {"submitted": ("已提交", "ok"), "not_started": ("未到检查时间", "muted"), "to_enter": ("待录入", "bad")}
 DEPARTMENT_STATUS = {"submitted": ("已提交", "ok"), "not_started": ("未到检查时间", "muted"),
                      "to_enter": ("待录入", "bad"), "late": ("逾期未录入", "bad")}
@@ -101,15 +101,6 @@ def rectification_view(record: RectificationRecord) -> dict:
                       "evidence": e.evidence, "recorded_by": e.recorded_by, "recorded_at": iso(e.recorded_at)}
                      for e in record.progress],
     }
-
-
-def public_view(row: Publication) -> dict:
-    return {"company": {"name": row.company_name, "uscc": row.company_uscc},
-            "plan": {"id": row.plan_id, "name": row.plan_name},
-            "department": {"code": row.department, "name": row.department_name},
-            "visit_date": row.visit_date.isoformat(), "category": row.category,
-            "items": [{key: item.get(key) for key in PUBLIC_ITEM_FIELDS} for item in row.items],
-            "published_at": iso(row.published_at)}
 
 
 def my_visit_row(state) -> dict:

@@ -45,9 +45,9 @@ def test_an_approver_chooses_a_replacement_in_the_queue(live, browser, shots, sy
 def test_the_public_verification_page_recomputes_the_draw(live, browser, shots, system):
     ready(system)
     browser.get(f"{live}/draw/public/draws")
-    browser.find_element(By.LINK_TEXT, "查看并复算").click()
+    browser.find_element(By.LINK_TEXT, "查看（检查开始后公开）").click()  # N4: sealed until the visit's time
     text = main_text_with(browser, "验证通过")
-    assert "检查日期之前不公开姓名" in text
+    assert "检查开始后公开身份" in text and "INS-0" not in text
     browser.save_screenshot(str(shots / "draw_verify.png"))
 
 

@@ -13,6 +13,7 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 
 from shared.config import PROJECT_ROOT, SERVICES, load_settings
+from shared.signing import generate_key_text
 from tests.conftest import answers, free_port, today, wait_for
 from tests.flow import THREE_DEPARTMENTS, UrlHttp, assert_public_draw_record, run_joint_visit
 
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 @pytest.fixture
 def cluster(pg_env, amqp_url, tmp_path):
     env = {**os.environ, **pg_env, "AMQP_URL": amqp_url, "SECRET_KEY": "e2e-secret", "DELIVERY_LIMIT": "3",
-           "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1",
+           "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1", "AUDIT_SIGNING_KEY": generate_key_text(),
            "JOINTINSPECT_VAR": str(tmp_path / "var"), "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
            "LOG_LEVEL": "WARNING"}
     env.pop("DATABASE_URL", None)
@@ -136,7 +137,7 @@ def test_each_department_gets_its_own_events_once_by_queue_feed_and_webhook(clus
     department's events, once each, with the same CloudEvent ids; no department sees another's."""
     import json
 
-    from tests.support.partners import EXPECTED, Receiver, event_name, read_feed, verify
+    from tests.support.partners import EXPECTED, Receiver, addressed, event_name, read_feed, verify
     info = _seed(cluster)
     http = UrlHttp(cluster.bases)
     tokens = {d["code"]: d["token"] for d in info["departments"]}
@@ -152,7 +153,7 @@ def test_each_department_gets_its_own_events_once_by_queue_feed_and_webhook(clus
         wait_for(lambda: _all_outboxes_sent(cluster), timeout=60, message="every outbox drained")
 
         def feed_complete(code):
-            events = read_feed(http, code, tokens[code], limit=50)
+            events = addressed(read_feed(http, code, tokens[code], limit=50))  # audit checkpoints: any time
             return events if {event_name(e) for e in events} == EXPECTED[code] else None
 
         feeds = {code: wait_for(lambda c=code: feed_complete(c), timeout=60, message=f"{code}'s feed")
@@ -162,7 +163,7 @@ def test_each_department_gets_its_own_events_once_by_queue_feed_and_webhook(clus
             assert len(feed_ids) == len(set(feed_ids)) and all(e["data"]["department"] == code for e in feeds[code])
             wait_for(lambda c=code: len(receivers[c].received) >= len(feeds[c]), timeout=90, interval=0.5,
                      message=f"{code}'s webhook deliveries")
-            assert sorted(receivers[code].ids()) == feed_ids
+            assert sorted(e["id"] for e in addressed([json.loads(b) for _, b in receivers[code].received])) == feed_ids
             assert all(verify(f"secret-{code}", body, headers["x-jointinspect-signature"])
                        for headers, body in receivers[code].received)
             grant = grants[code]
@@ -175,7 +176,8 @@ def test_each_department_gets_its_own_events_once_by_queue_feed_and_webhook(clus
                 assert properties.message_id == json.loads(body)["id"]
                 queued.append(json.loads(body))
             connection.close()
-            assert sorted(e["id"] for e in queued) == feed_ids, f"{code}: the queue carries exactly the feed's events"
+            assert sorted(e["id"] for e in addressed(queued)) == feed_ids, \
+                f"{code}: the queue carries exactly the feed's events"
     finally:
         for receiver in receivers.values():
             receiver.__exit__(None, None, None)
@@ -191,3 +193,18 @@ def _all_outboxes_sent(cluster) -> bool:
             if conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]:
                 return False
     return True
+
+
+def test_logout_in_draw_ends_the_token_in_every_service_process(cluster):
+    """Issue 13: each service checks login tokens by signature alone, in its own processes; draw's
+    `account.sessions_revoked` over RabbitMQ is what makes a logged-out token stop working in the others."""
+    from tests.flow import login, ok
+    _seed(cluster)
+    http = UrlHttp(cluster.bases)
+    token = login(http, "clerk01")
+    reads = ("/intake/api/v1/rejections", "/letters/api/v1/failures", "/results/api/v1/rectifications")
+    assert [http.call("GET", path, token)[0] for path in reads] == [200, 200, 200]
+    ok(http.call("POST", "/draw/api/v1/auth/logout", token))
+    for path in reads:
+        wait_for(lambda path=path: http.call("GET", path, token)[0] == 401, timeout=30, message=f"logout at {path}")
+    assert http.call("GET", "/results/api/v1/rectifications", login(http, "clerk01"))[0] == 200

@@ -63,6 +63,17 @@ def test_each_department_receives_exactly_its_own_items(system, visit):
         assert event.get_data()["category"] == event.get_data()["summary"]["category"]
 
 
+def _after_the_visit(system, visit) -> None:
+    """The flow fixes the visit at 09:30 today on the real clock: results reads a minute after it if that is
+    still ahead (N4: nothing about a visit is public before its time)."""
+    from datetime import datetime, timedelta, timezone
+
+    from shared.clock import FixedClock
+    fixed = datetime.fromisoformat(visit["schedule"]["scheduled_at"].replace("Z", "+00:00"))
+    if fixed >= datetime.now(timezone.utc):
+        system.runtime("results").clock = FixedClock(fixed + timedelta(minutes=1))
+
+
 def test_each_department_owns_its_category_and_a_clean_one_is_never_published_with_a_problem(system, visit):
     """谁检查、谁录入、谁公示 (N5, N7): market regulation found a problem; eco and emergency management did not, and the
     public record says so for each of them."""
@@ -72,6 +83,7 @@ def test_each_department_owns_its_category_and_a_clean_one_is_never_published_wi
     assert published["SCJG"]["category"].startswith("发现问题") and published["SCJG"]["summary"]["problems_found"] == 1
     for clean in ("STHJ", "YJGL"):
         assert published[clean]["category"] == "未发现问题" and published[clean]["summary"]["problems_found"] == 0
+    _after_the_visit(system, visit)  # issue 13: the public record appears once the fixed time has passed
     feed = visit["http"].call("GET", "/results/api/v1/public/results?per_page=100")[1]["items"]
     mine = {r["department"]["code"]: r["category"] for r in feed if r["plan"]["id"] == visit["plan"]["id"]}
     assert mine == {d: published[d]["category"] for d in THREE_DEPARTMENTS}
@@ -137,12 +149,14 @@ def test_draw_verification_endpoint_recomputes_the_selection(system, visit):
 
 
 def test_the_audit_chains_are_intact_after_the_flow(system, visit):
-    from shared.audit import verify_chain
+    """Issue 13: the full check — links, every sealed draw record, letter and result, a signed checkpoint."""
+    from shared.common_handlers import MakeCheckpoint, VerifyAuditChain
     for name in ("intake", "draw", "letters", "results"):
         runtime = system.runtime(name)
-        with runtime.unit_of_work(read_only=True) as uow:
-            ok, count, problem = verify_chain(uow.session, runtime.models["AuditEntry"])
-        assert ok and count > 0, (name, problem)
+        runtime.bus.handle(MakeCheckpoint())
+        report = runtime.bus.handle(VerifyAuditChain())
+        assert report.ok and report.entries > 0 and report.checkpoints == 1, (name, report.problems)
+        assert report.sealed_rows > 0 or name == "intake", name  # intake keeps no sealed business rows
 
 
 def test_outbox_bodies_are_structured_cloudevents(system, visit):
@@ -164,8 +178,9 @@ def test_every_emitted_message_validates_against_the_asyncapi_contract(system, v
             assert not errors, (row.routing_key, [e.message for e in errors])
             checked += 1
     # inspection.ready, inspectors.assigned, visit.scheduled + one per department, a letter per department,
-    # a result per department, the one problem found opens one rectification, and the seed's three token rotations
-    assert checked == 1 + 1 + (1 + 3) + 3 + 3 + 1 + 3
+    # a result per department, the one problem found opens one rectification, the seed's three token rotations, and
+    # each department's draw.committed (issue 13)
+    assert checked == 1 + 1 + (1 + 3) + 3 + 3 + 1 + 3 + 3
 
 
 def test_the_contract_rejects_a_message_missing_a_required_field(system, visit):

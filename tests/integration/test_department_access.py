@@ -11,6 +11,7 @@ import pytest
 from services.draw.commands import CreateAccount
 from services.intake.commands import RotateDepartmentToken
 from tests.flow import PASSWORD, ok, run_joint_visit
+from tests.support.draw import enter_randomness
 
 pytestmark = pytest.mark.integration
 NOT_TAKING_PART = "本部门未参与该检查，无权查看"
@@ -44,6 +45,7 @@ def two_department_visit(http, system, reference, clerk, tokens, today) -> str:
             "plan_id": plan["id"], "external_id": f"TWO-{dept}", "company": company, "items": items}))
     ok(http.call("POST", f"/intake/api/v1/plans/{plan['id']}/dispatch", tokens["SCJG"]))
     system.bus.drain()
+    enter_randomness(system)  # issue 13: the committed draws wait for public randomness, entered by script
     ok(http.call("PUT", f"/draw/api/v1/inspections/{task['inspection_id']}/schedule", clerk,
                  {"time": f"{today.isoformat()} 14:30"}))
     system.bus.drain()

@@ -29,24 +29,36 @@ def test_two_ready_events_for_one_inspection_make_one_draw_and_the_second_is_aud
     assert audit_count(system.runtime("draw"), "draw.refused") == 1
 
 
-def test_the_public_sees_ids_only_before_the_visit_and_clerks_see_names(system, http):
+def test_the_public_sees_no_ids_before_the_visit_and_clerks_see_names(system, http):
+    """Issue 13 (the whole rule: tests/integration/test_draw_disclosure.py)."""
     ready(system)
     public = draws(http)[0]
-    assert "inspectors" not in public and public["selected"]
+    assert "inspectors" not in public and "selected" not in public and public["disclosed"] is False
     clerk = draws(http, login(http, "clerk01"))[0]
     assert [p["id"] for p in clerk["inspectors"]] == clerk["selected"]
     assert ok(http.call("GET", f"/draw/api/v1/draws/{public['id']}")) == public
 
 
-def test_public_numbers_entered_before_the_draw_join_its_sources_and_it_still_verifies(system, http):
+def test_public_randomness_entered_after_the_commitment_draws_the_team_and_it_verifies(system, http):
+    """Issue 13: phase one on `inspection.ready` (nothing drawn yet), phase two when a clerk enters the lottery's
+    numbers through the API; an inspector may not enter them."""
+    from datetime import datetime, timezone
     clerk = login(http, "clerk01")
-    ok(http.call("POST", "/draw/api/v1/public-numbers", clerk,
-                 {"numbers": [3, 17, 22, 31], "source": "中国福利彩票双色球第2026137期开奖号码"}))
-    ready(system)
-    record = draws(http)[0]
+    ready(system, randomness=False)
+    assert draws(http, clerk) == []
+    body = {"numbers": [3, 17, 22, 31], "source": "中国福利彩票双色球", "issue": "2026137",
+            "drawn_at": datetime.now(timezone.utc).isoformat()}
+    assert http.call("POST", "/draw/api/v1/randomness", login(http, "insp04"), body)[0] == 403
+    entered = ok(http.call("POST", "/draw/api/v1/randomness", clerk, body), (201,))
+    system.bus.drain()
+    record = draws(http, clerk)[0]
+    assert [d["id"] for d in entered["draws"]] == [record["id"]]
     assert record["sources"][1] == [3, 17, 22, 31] and record["key"].endswith("3.17.22.31./")
-    assert ok(http.call("GET", f"/draw/api/v1/draws/{record['id']}/verify"))["verified"] is True
+    assert record["randomness"]["source"] == "中国福利彩票双色球" and record["randomness"]["issue"] == "2026137"
+    assert ok(http.call("GET", f"/draw/api/v1/draws/{record['id']}/verify", clerk))["verified"] is True
     assert http.call("GET", "/draw/api/v1/draws/nope/verify")[0] == 404
+    status, again = http.call("POST", "/draw/api/v1/randomness", clerk, body)
+    assert status == 409 and again["error"]["code"] == "already_entered"
 
 
 def test_a_declared_conflict_excludes_the_inspector_from_that_companys_draw(system, http):
@@ -58,7 +70,7 @@ def test_a_declared_conflict_excludes_the_inspector_from_that_companys_draw(syst
     assert http.call("POST", "/draw/api/v1/inspectors/INS-003/conflicts", other,
                      {"company_uscc": uscc, "reason": "替别人申报"})[0] == 403
     ready(system, uscc=uscc)
-    record = draws(http)[0]
+    record = draws(http, clerk)[0]
     assert "INS-003" not in record["pool"]
     assert {"id": "INS-003", "reason": "与被检查单位存在利害关系，依法回避"} in record["excluded"]
     assert "配偶" not in json.dumps(record, ensure_ascii=False), "the private reason is not published"
@@ -70,7 +82,7 @@ def test_a_leave_period_excludes_the_inspector(system, http):
     ok(http.call("POST", "/draw/api/v1/inspectors/INS-004/periods", clerk,
                  {"kind": "休假", "start": today.isoformat(), "end": (today + timedelta(days=30)).isoformat()}))
     ready(system)
-    assert any(e["id"] == "INS-004" and "休假" in e["reason"] for e in draws(http)[0]["excluded"])
+    assert any(e["id"] == "INS-004" and "休假" in e["reason"] for e in draws(http, clerk)[0]["excluded"])
 
 
 def test_too_few_eligible_inspectors_block_the_visit_with_a_reason_and_no_partial_team(system, http):

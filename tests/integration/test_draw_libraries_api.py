@@ -14,7 +14,7 @@ from werkzeug.test import Client
 from shared.uscc import random_uscc
 from tests.flow import login, ok
 from tests.support.contract import contract_validator
-from tests.support.draw import draws, fix_time, ready
+from tests.support.draw import draws, enter_randomness, fix_time, ready
 from tests.support.outbox import outbox_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
@@ -41,14 +41,16 @@ def test_a_target_draw_meets_the_s6_quotas_and_its_targets_become_visits(system,
     body = {"plan_id": plan["id"], "period": f"{today.year}Q4", "items": ["STHJ-01"],
             "rules": [{"unit_class": "重点", "kind": "percent", "value": 25},
                       {"unit_class": "一般", "kind": "per_officer", "value": 5}]}
-    drawn = ok(http.call("POST", "/draw/api/v1/target-draws", clerk, body))
+    committed = ok(http.call("POST", "/draw/api/v1/target-draws", clerk, body))
+    assert committed["targets"] == [] and all(s["draw_id"] is None for s in committed["strata"])  # issue 13
+    enter_randomness(http, clerk)
+    drawn = ok(http.call("GET", f"/draw/api/v1/target-draws/{committed['id']}", clerk))
     officers = drawn["on_duty_officers"]
     assert officers == 19  # 20 in the demo library, one off duty
     assert [(s["size"], s["quota"]) for s in drawn["strata"]] == [(8, 2), (30, min(30, -(-5 * officers // 4)))]
     for stratum in drawn["strata"]:
         assert ok(http.call("GET", f"/draw/api/v1/draws/{stratum['draw_id']}/verify"))["verified"] is True
     assert http.call("POST", "/draw/api/v1/target-draws", clerk, body)[0] == 409  # once per plan and period
-    assert ok(http.call("GET", f"/draw/api/v1/target-draws/{drawn['id']}")) == drawn
     system.bus.drain()
     for row in outbox_rows(system, "draw", "targets.drawn"):
         assert not list(contract_validator("TargetsDrawn").iter_errors(json.loads(row.body)))
@@ -69,7 +71,7 @@ def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(sy
     ok(http.call("POST", "/draw/api/v1/inspections/insp-zh/match", clerk,
                  {"inspector_ids": ["INS-001", "INS-002"], "reason": "支队专项执法方案指定"}))
     system.bus.drain()
-    matchings = ok(http.call("GET", "/draw/api/v1/matchings"))["items"]
+    matchings = ok(http.call("GET", "/draw/api/v1/matchings", clerk))["items"]
     assert matchings[0]["method"] == "直接匹配（非摇号）" and matchings[0]["matched_by"] == "clerk:clerk01"
     fix_time(system, http, clerk, inspection)
     from services.letters.adapters.db import Document

@@ -16,23 +16,26 @@ from shared import rfc3797
 from shared.config import PROJECT_ROOT
 from tests.flow import login, ok
 from tests.support.draw import draws, ready
+from tests.support.login import page_login
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
 
 
 def logged_in(system, username="clerk01") -> Client:
     client = Client(system.wsgi)
-    client.post("/draw/login", data={"username": username, "password": "jointinspect"})
+    page_login(client, username)
     return client
 
 
-def test_the_public_verification_page_shows_the_record_and_the_recomputation(system, http):
+def test_the_verification_page_shows_the_record_and_the_recomputation(system, http):
+    """The whole record as staff see it before the visit (and everyone after it: test_draw_disclosure.py)."""
     ready(system)
-    record = draws(http)[0]
-    status, page = http.call("GET", f"/draw/draws/{record['id']}", raw=True)
+    clerk = login(http, "clerk01")
+    record = draws(http, clerk)[0]
+    status, page = http.call("GET", f"/draw/draws/{record['id']}", clerk, raw=True)
     page = page.decode()
-    assert status == 200 and "验证通过" in page and record["pool_hash"] in page and "不公开姓名" in page
-    assert "系统自动抽取" in page and "检查编号" in page
+    assert status == 200 and "验证通过" in page and record["pool_hash"] in page
+    assert "系统自动抽取" in page and "被检查单位" in page and "青岛测试化工有限公司" in page
     # stored UTC, shown in Beijing time, to the second: the commitment visibly precedes the draw
     for stamp in (record["created_at"], record["commitment"]["committed_at"]):
         local = datetime.fromisoformat(stamp).astimezone(ZoneInfo("Asia/Shanghai"))
@@ -45,13 +48,14 @@ def test_the_public_draw_list_links_every_record_to_its_verification(system, htt
     record = draws(http)[0]
     status, page = http.call("GET", "/draw/public/draws", raw=True)
     page = page.decode()
-    assert status == 200 and f"/draw/draws/{record['id']}" in page and "执法人员" in page and "insp-r" in page
+    assert status == 200 and f"/draw/draws/{record['id']}" in page and "执法人员" in page
+    assert "insp-r" not in page and "青岛测试化工有限公司" not in page, "before the visit no company (N4)"
 
 
 @pytest.mark.parametrize("tamper", ["pool", "seed", "selected"])
 def test_the_standalone_verifier_confirms_a_real_record_and_rejects_a_changed_one(system, http, tmp_path, tamper):
     ready(system)
-    record = draws(http)[0]
+    record = draws(http, login(http, "clerk01"))[0]
     script = [sys.executable, "-I", "-S", str(PROJECT_ROOT / "scripts" / "verify_draw.py")]
     good = tmp_path / "good.json"
     good.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")

@@ -12,7 +12,8 @@ from werkzeug.test import Client
 from services.draw.commands import CreateAccount
 from tests.flow import login, ok
 from tests.support.contract import contract_errors
-from tests.support.draw import PARTNERS, draws, password_hash, ready, ready_joint
+from tests.support.draw import PARTNERS, draws, enter_randomness, password_hash, ready, ready_joint
+from tests.support.login import page_login
 from tests.support.outbox import outbox_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
@@ -74,7 +75,7 @@ def test_a_blocked_department_is_shown_with_a_retry_button_and_drawn_when_an_off
     (blocked,) = ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"]
     assert blocked["department"] == "SCJG" and "请在人员库中增加" in blocked["reason"] and blocked["retry"] is True
     page = Client(system.wsgi)
-    page.post("/draw/login", data={"username": "clerk01", "password": "jointinspect"})
+    page_login(page, "clerk01")
     shown = page.get("/draw/clerk/blocked").get_data(as_text=True)
     assert "重新抽取" in shown and "仅 0 名，至少需要 2 名" in shown
     retried = page.post("/draw/clerk/blocked", data={"inspection_id": "insp-j"}, headers={"Origin": "http://localhost"})
@@ -86,6 +87,10 @@ def test_a_blocked_department_is_shown_with_a_retry_button_and_drawn_when_an_off
             "certificate_expiry": (today + timedelta(days=700)).isoformat(), "reason": "新调入",
             "department_code": "SCJG"}))
     system.bus.drain()
+    (waiting,) = ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"]  # issue 13: committed, not drawn
+    assert (waiting["status"], waiting["retry"]) == ("randomness", False)
+    assert "等待公开随机数" in page.get("/draw/clerk/blocked").get_data(as_text=True)
+    enter_randomness(system)
     assert ok(http.call("GET", "/draw/api/v1/blocked", clerk))["items"] == []
     assert len(outbox_rows(system, "draw", "inspectors.assigned")) == 1
     shown = page.get("/draw/clerk/blocked").get_data(as_text=True)
@@ -110,12 +115,13 @@ def test_the_standalone_verifier_confirms_each_departments_draw_record(system, h
 
     from shared.config import PROJECT_ROOT
     ready_joint(system)
-    records = [r for r in draws(http) if r["inspection_id"] == "insp-j"]
+    clerk = login(http, "clerk01")  # the whole record before the visit (after it, anyone: test_draw_disclosure.py)
+    records = [r for r in draws(http, clerk) if r["inspection_id"] == "insp-j"]
     assert sorted(r["department"] for r in records) == ["SCJG", "STHJ", "YJGL"]
     script = [sys.executable, "-I", "-S", str(PROJECT_ROOT / "scripts" / "verify_draw.py")]
     for record in records:
         path = tmp_path / f"{record['department']}.json"
         path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
         assert subprocess.run([*script, str(path)], capture_output=True).returncode == 0
-    page = http.call("GET", f"/draw/draws/{records[0]['id']}", raw=True)[1].decode()
-    assert f"insp-j（{records[0]['department']}）" in page and "验证通过" in page
+    page = http.call("GET", f"/draw/draws/{records[0]['id']}", clerk, raw=True)[1].decode()
+    assert f"青岛测试化工有限公司（{records[0]['department']}）" in page and "验证通过" in page

@@ -15,7 +15,7 @@ from services.draw.commands import (
 )
 from services.draw.queries import GetDraw, ListDraws, VerifyDraw
 from shared.migrations import alembic_config
-from tests.support.draw import an_inspection, draw_runtime, register_library
+from tests.support.draw import an_inspection, draw_runtime, draw_targets, lead_record, register_library
 
 pytestmark = pytest.mark.integration
 
@@ -30,13 +30,18 @@ def pg_draw(pg_base_url, tmp_path):
 
 
 def test_draws_targets_and_replacements_work_on_postgresql(pg_draw):
-    record = pg_draw.bus.handle(DrawInspectors(an_inspection()))
-    assert pg_draw.bus.handle(VerifyDraw(record.id)).verified is True
+    """Issue 13 on PostgreSQL: the waiting commitments are taken `FOR UPDATE SKIP LOCKED` by the one entry that draws
+    them all."""
+    pg_draw.bus.handle(DrawInspectors(an_inspection()))
     rows = tuple({"uscc": f"9137021100000000{n:02d}", "name": f"单位{n}", "unit_class": "重点"} for n in range(8))
     pg_draw.bus.handle(ChangeLocalTargets(rows, "建库", "clerk:clerk01"))
-    target_draw = pg_draw.bus.handle(DrawTargets("plan-1", "2026Q4", "随机抽查库",
-                                                 ({"unit_class": "重点", "kind": "percent", "value": 25},),
-                                                 ("STHJ-01",), "clerk:clerk01"))
+    target_draw = draw_targets(pg_draw, DrawTargets("plan-1", "2026Q4", "随机抽查库",
+                                                    ({"unit_class": "重点", "kind": "percent", "value": 25},),
+                                                    ("STHJ-01",), "clerk:clerk01"))
+    record = lead_record(pg_draw, "insp-r")
+    assert pg_draw.bus.handle(VerifyDraw(record.id)).verified is True
+    assert record.randomness["id"] == pg_draw.bus.handle(GetDraw(target_draw.strata[0]["draw_id"]))[
+        "randomness"]["id"], "one entry drew both"
     stratum = pg_draw.bus.handle(GetDraw(target_draw.strata[0]["draw_id"]))
     assert (stratum["subject_kind"], stratum["subject_id"], stratum["count"]) == ("target_draw", target_draw.id, 2)
     asked = pg_draw.bus.handle(RequestReplacement(record.id, record.selected[0], "健康状况", "住院", "clerk:clerk01"))

@@ -5,6 +5,7 @@ import pytest
 
 from tests.flow import WsgiHttp, login, ok
 from tests.support.intake import make_plan, task
+from tests.support.login import page_login
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +18,7 @@ def browser_like(system, reference):
 
 
 def _login(client, username="clerk01", next_path="/intake/clerk/plans"):
-    return client.post("/draw/login", data={"username": username, "password": "jointinspect", "next": next_path})
+    return page_login(client, username, next_path=next_path)
 
 
 def test_the_public_catalog_page_lists_every_item_with_its_basis(browser_like):
@@ -55,7 +56,7 @@ def test_an_inspector_may_not_see_clerk_pages(browser_like):
 
 
 def test_a_wrong_password_is_told_in_chinese(browser_like):
-    response = browser_like.post("/draw/login", data={"username": "clerk01", "password": "nope"})
+    response = page_login(browser_like, "clerk01", "nope")
     assert response.status_code == 401 and "用户名或密码错误" in response.get_data(as_text=True)
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.flow import WsgiHttp, login, ok
 from tests.support.letters import drawn_visit, eco_logins
+from tests.support.login import page_login
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +33,7 @@ def test_the_portal_batch_is_one_pdf_of_the_chosen_letters(system, reference, tm
     documents = [ok(http.call("GET", f"/letters/api/v1/documents?inspection=insp-b{n}", login(http, "clerk01")))[
         "items"][0]["id"] for n in range(2)]
     client = Client(system.wsgi)
-    client.post("/draw/login", data={"username": "clerk01", "password": "jointinspect"})
+    page_login(client, "clerk01")
     response = client.post("/letters/portal/batch", data={"document": documents},
                            headers={"Origin": "http://localhost"})
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
@@ -137,7 +138,7 @@ def test_the_portal_lists_an_inspectors_own_letters_and_nothing_of_other_teams(s
     pages = {}
     for username in (member, outsider):
         client = Client(system.wsgi)
-        client.post("/draw/login", data={"username": username, "password": "jointinspect"})
+        page_login(client, username)
         pages[username] = client.get("/letters/portal").get_data(as_text=True)
     own = pages[member]
     assert inspection["company"]["name"] in own and 'class="download joint_letter"' in own

@@ -7,6 +7,7 @@ import pytest
 
 from tests.flow import WsgiHttp, login, ok
 from tests.support.letters import assigned_visit, eco_logins, schedule_visit
+from tests.support.login import page_login
 
 pytestmark = pytest.mark.integration
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.integration
 def _portal(system, username: str) -> str:
     from werkzeug.test import Client
     client = Client(system.wsgi)
-    client.post("/draw/login", data={"username": username, "password": "jointinspect"})
+    page_login(client, username)
     return client.get("/letters/portal").get_data(as_text=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.flow import ok
+from tests.support.login import page_login
 from tests.support.result_visit import answers, rows, submit, upload
 
 pytestmark = pytest.mark.integration
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.integration
 
 def _session(system, username):
     client = system.client()
-    client.post("/draw/login", data={"username": username, "password": "jointinspect"})
+    page_login(client, username)
     return client
 
 
@@ -81,11 +82,12 @@ def test_the_dashboard_lists_results_due_and_rectifications(system, http, visit)
     assert "标识缺失" in page and "2027-02-28" in page and "没有待录入的检查" in page
 
 
-def test_public_results_page_escapes_and_shows_the_outcome(system, http, visit):
+def test_public_results_page_shows_the_outcome_and_never_the_findings(system, http, visit):
+    """Issue 13 (N8): free-text findings are public only as a released summary (test_public_results.py)."""
     ok(submit(http, visit, items=answers("<script>alert(1)</script>"), category="发现问题待后续处理"))
     page = system.client().get("/results/public/results?company=测试").get_data(as_text=True)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
-    assert "发现问题待后续处理" in page and "共 1 条" in page
+    assert "alert(1)" not in page
+    assert "发现问题待后续处理" in page and "共 1 条" in page and "整改中" in page
 
 
 def test_the_form_submits_the_result_with_its_photo_in_one_go(system, http, visit):

@@ -133,6 +133,7 @@ def test_the_public_feed_shows_results_per_department_with_filters_and_paging(sy
     assert row["department"]["code"] == "STHJ" and row["category"] == "发现问题待后续处理"
     assert row["items"][0]["outcome"] == "发现问题" and row["visit_date"] == VISIT.isoformat()
     assert "inspectors" not in json.dumps(row) and "submitted_by" not in row
+    assert "危废暂存间未设置标识" not in json.dumps(feed, ensure_ascii=False)  # findings: only a released summary
     for query, total in (("company=测试化工", 1), ("company=914403001922038216", 1), ("company=别家", 0),
                          ("department=SCJG", 0), ("department=STHJ", 1), ("plan=p", 1), ("plan=x", 0),
                          ("page=2&per_page=1", 1)):

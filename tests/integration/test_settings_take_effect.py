@@ -45,10 +45,11 @@ def custom(tmp_path):
         "PUBLIC_BASE_URL": "https://jc.example.gov.cn/", "LOG_LEVEL": "WARNING", "PORT": "8123",
         "WEB_CONCURRENCY": "3", "DELIVERY_LIMIT": "7", "PREFETCH": "11", "RELAY_BATCH": "33",
         "INTAKE_DEADLINE_CHECK_SECONDS": "17", "WEBHOOK_ALLOW_PRIVATE_TARGETS": "1", "WEBHOOK_SEND_SECONDS": "3",
+        "AUDIT_CHECKPOINT_MINUTES": "9",
         "WEBHOOK_TIMEOUT_SECONDS": "4", "WEBHOOK_RETRY_BASE_SECONDS": "11", "WEBHOOK_RETRY_MAX_SECONDS": "600",
         "WEBHOOK_RETRY_HOURS": "30", "WEBHOOK_BATCH": "7", "WEBHOOK_LEASE_SECONDS": "90",
         "DRAW_DEPARTMENT": "STHJ", "DRAW_JURISDICTION": "370211",  # checked below with other values (no inspectors)
-        "DRAW_TEAM_SIZE": "3", "DRAW_ALGORITHM": "md5", "DRAW_MAX_LOAD": "9", "DRAW_COMMITMENTS_AHEAD": "7",
+        "DRAW_TEAM_SIZE": "3", "DRAW_ALGORITHM": "md5", "DRAW_MAX_LOAD": "9",
         "DRAW_RECUSAL_DECISION_DAYS": "4", "DRAW_NAMING_DAYS": "5", "DRAW_VISIT_EARLIEST_HOUR": "8",
         "DRAW_VISIT_LATEST_HOUR": "18",
         "LETTERS_DEPARTMENT": "SCJG",  # the issuer settings then describe the lead of the test's visits
@@ -92,11 +93,11 @@ def test_the_figures_with_legal_weight_take_effect_in_what_the_system_does(custo
     visit = run_joint_visit(http, system.reference, settle, today)
     # where the data lives
     assert all((tmp_path / "own" / f"{n}.db").exists() for n in "idlr")
-    # the draw: three of each department, with MD5, seven seeds committed ahead
+    # the draw: three of each department, with MD5, each from its own commitment
     assert all(record["count"] == 3 and len(record["selected"]) == 3 for record in visit["draws"].values())
     assert visit["draw"]["algorithm"] == "md5"
     commitments = ok(http.call("GET", "/draw/api/v1/seed-commitments"))["items"]
-    assert sum(1 for c in commitments if not c["used_by"]) == 7
+    assert {c["used_by"] for c in commitments} >= {record["id"] for record in visit["draws"].values()}
     # the visit hours: 08:00–18:00 Beijing time
     status, refused = http.call("PUT", f"/draw/api/v1/inspections/{visit['inspection_id']}/schedule", visit["clerk"],
                                 {"time": f"{today.isoformat()} 19:00", "reason": "改到傍晚"})
@@ -126,7 +127,7 @@ def test_the_plumbing_figures_take_effect(custom_system):
     system = custom_system
     assert system.bus.delivery_limit == 7
     intake = system.runtime("intake")
-    assert [seconds for seconds, _job in intake.periodic] == [17, 3]
+    assert [seconds for seconds, _job in intake.periodic] == [17, 3, 540]  # the audit checkpoint: 9 minutes
     webhooks = intake.bus.deps["webhook_policy"]
     assert (webhooks.allow_private_targets, webhooks.timeout_seconds, webhooks.retry_base_seconds,
             webhooks.retry_max_seconds, webhooks.retry_hours, webhooks.batch, webhooks.lease_seconds) == \

@@ -13,6 +13,7 @@ from werkzeug.test import Client
 from tests.flow import login, ok
 from tests.support.contract import contract_errors
 from tests.support.draw import ready
+from tests.support.login import page_login
 from tests.support.outbox import outbox_rows
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("reference")]
@@ -78,7 +79,7 @@ def test_refusals_come_back_in_chinese(system, http):
 def test_the_leader_fixes_the_time_on_the_phone_page_and_a_refused_form_keeps_what_was_entered(system, http):
     visit, first_day = a_visit(system, http)
     client = Client(system.wsgi)
-    client.post("/draw/login", data={"username": username(visit["leader_id"]), "password": "jointinspect"})
+    page_login(client, username(visit["leader_id"]))
     listing = client.get("/draw/visits/schedule").get_data(as_text=True)
     assert "我带队的检查" in listing and f"/draw/visits/{VISIT}/schedule" in listing and "待确定" in listing
     page_path = f"/draw/visits/{VISIT}/schedule"
@@ -97,7 +98,7 @@ def test_the_leader_fixes_the_time_on_the_phone_page_and_a_refused_form_keeps_wh
 def test_the_clerk_sees_the_visits_without_a_time(system, http):
     a_visit(system, http)
     client = Client(system.wsgi)
-    client.post("/draw/login", data={"username": "clerk01", "password": "jointinspect"})
+    page_login(client, "clerk01")
     page = client.get("/draw/visits/schedule").get_data(as_text=True)
     assert "待确定时间的检查" in page and "青岛测试化工有限公司" in page
 

@@ -5,11 +5,13 @@ import functools
 
 CHANNEL_MESSAGES = {"task.submitted": "TaskSubmitted", "task.accepted": "TaskAccepted", "task.rejected": "TaskRejected",
                     "department.token_rotated": "DepartmentTokenRotated",
+                    "account.sessions_revoked": "AccountSessionsRevoked",
                     "inspection.ready": "InspectionReady", "inspectors.replaced": "InspectorsReplaced",
                     "inspectors.assigned": "InspectorsAssigned", "targets.drawn": "TargetsDrawn",
                     "letter.issued": "LetterIssued", "result.published": "ResultPublished",
                     "rectification.updated": "RectificationUpdated", "visit.scheduled": "VisitScheduled",
-                    "result.voided": "ResultVoided"}
+                    "result.voided": "ResultVoided", "audit.checkpoint": "AuditCheckpoint",
+                    "draw.committed": "DrawCommitted"}
 
 
 @functools.cache

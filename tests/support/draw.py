@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime, timedelta, timezone
 
-from shared.clock import Clock
+from shared.clock import Clock, FixedClock
 from shared.config import load_settings
 
 START = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)  # 10:00 in Beijing, Saturday 28 November 2026
@@ -18,8 +18,8 @@ UNIT_USCC = "914403001922038216"
 
 
 class TickingClock(Clock):
-    """Each reading is one second later than the last: seeds committed at start-up precede every draw, as on a
-    real clock, and the test stays deterministic."""
+    """Each reading is one second later than the last: a commitment precedes the randomness entered after it, which
+    precedes the draw, as on a real clock, and the test stays deterministic."""
 
     def __init__(self, start: datetime = START):
         super().__init__()
@@ -31,16 +31,14 @@ class TickingClock(Clock):
 
 
 def draw_runtime(tmp_path, clock: Clock | None = None, **env):
-    """draw alone, migrated, prepared (seed commitments made): its bus, no Flask app."""
+    """draw alone, migrated: its bus, no Flask app."""
     from services import registry
-    from services.draw.bootstrap import bootstrap, prepare
+    from services.draw.bootstrap import bootstrap
     settings = load_settings("draw", {"JOINTINSPECT_VAR": str(tmp_path / "var"), "SECRET_KEY": "test-secret",
                                       **env})
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     registry.migrate("draw", settings)
-    runtime = bootstrap(settings, clock or TickingClock())
-    prepare(runtime)
-    return runtime
+    return bootstrap(settings, clock or TickingClock())
 
 
 @functools.cache
@@ -153,25 +151,33 @@ def staff(role: str = "clerk", subject: str = "clerk01"):
 
 # --- the embedded system (tests that need the other services too) ---------------------------------------------
 
-def ready(system, inspection_id="insp-r", uscc=UNIT_USCC, start=None, end=None, module="部门联合") -> dict:
-    """Put an `inspection.ready` in intake's outbox (as dispatch would) and let the bus deliver it."""
+def ready(system, inspection_id="insp-r", uscc=UNIT_USCC, start=None, end=None, module="部门联合",
+          randomness: bool = True) -> dict:
+    """Put an `inspection.ready` in intake's outbox (as dispatch would) and let the bus deliver it; then, unless
+    `randomness` is False, enter scripted public randomness so the committed parts are drawn (issue 13)."""
     runtime = system.runtime("intake")
     inspection = an_inspection(inspection_id, uscc, start, end, module, runtime.clock.today_local())
     with runtime.unit_of_work() as uow:
         uow.emit("inspection.ready", inspection, subject=inspection_id)
         uow.commit()
     system.bus.drain()
+    if randomness:
+        enter_randomness(system)
     return inspection
 
 
-def ready_joint(system, inspection_id="insp-j", staffing: dict | None = None, lead: str = "STHJ") -> dict:
-    """A three-department `inspection.ready` (a_joint_inspection) through the embedded system."""
+def ready_joint(system, inspection_id="insp-j", staffing: dict | None = None, lead: str = "STHJ",
+                randomness: bool = True) -> dict:
+    """A three-department `inspection.ready` (a_joint_inspection) through the embedded system; then scripted public
+    randomness unless `randomness` is False."""
     runtime = system.runtime("intake")
     inspection = a_joint_inspection(inspection_id, staffing, lead, runtime.clock.today_local())
     with runtime.unit_of_work() as uow:
         uow.emit("inspection.ready", inspection, subject=inspection_id)
         uow.commit()
     system.bus.drain()
+    if randomness:
+        enter_randomness(system)
     return inspection
 
 
@@ -181,6 +187,88 @@ def fix_time(system, http, token, inspection: dict, at: str = "09:30") -> None:
     ok(http.call("PUT", f"/draw/api/v1/inspections/{inspection['inspection_id']}/schedule", token,
                  {"time": f"{inspection['window']['start']} {at}"}))
     system.bus.drain()
+
+
+# --- public randomness (issue 13): teams are drawn only once it is entered -------------------------------------
+
+SCRIPTED_SOURCE = "测试脚本录入（非真实开奖）"  # visibly not a real lottery
+SCRIPTED_NUMBERS = (3, 9, 15, 22, 27, 31, 12)
+
+
+def enter_randomness(target, token: str | None = None, numbers=SCRIPTED_NUMBERS, source: str = SCRIPTED_SOURCE,
+                     drawn_at: datetime | None = None) -> dict | None:
+    """Enter scripted public randomness (drawn "now") so every draw committed before it is drawn — what a clerk does
+    with the evening's lottery numbers. `target` is draw's runtime (its bus), the embedded system (draw's bus, then
+    the system's bus drained so `inspectors.assigned` / `targets.drawn` reach the other services) or an HTTP client
+    (WsgiHttp/UrlHttp; `token` a clerk's, clerk01 logged in when None). A draw runtime on a stopped clock
+    (FixedClock) gets the lottery one second after it and the draw two, the clock put back afterwards. Answers the
+    entry with the draws it made ({"id", "draws": [{"id", "purpose", "department", "subject_kind"}], ...}), or None
+    when nothing was waiting."""
+    import uuid
+    issue = f"TEST-{uuid.uuid4().hex[:10]}"
+    if hasattr(target, "call"):
+        from tests.flow import login
+        moment = drawn_at or datetime.now(timezone.utc)
+        status, body = target.call("POST", "/draw/api/v1/randomness", token or login(target, "clerk01"),
+                                   {"numbers": list(numbers), "source": source, "issue": issue,
+                                    "drawn_at": moment.isoformat()})
+        if status == 409 and body["error"]["code"] == "nothing_pending":
+            return None
+        assert status == 201, f"HTTP {status}: {body}"
+        return body
+    from services.draw.commands import EnterRandomness
+    from services.draw.views import randomness_view
+    from shared.errors import Conflict
+    system = target if hasattr(target, "runtime") else None
+    runtime = system.runtime("draw") if system else target
+    stopped = runtime.clock if isinstance(runtime.clock, FixedClock) else None
+    if stopped is not None:  # a stopped clock: the lottery is drawn a second after, the draw made a second later
+        runtime.clock = FixedClock(stopped.at + timedelta(seconds=2), stopped.tz)
+    moment = drawn_at or (stopped.at + timedelta(seconds=1) if stopped else runtime.clock.now())
+    try:
+        entered = runtime.bus.handle(EnterRandomness(tuple(numbers), source, issue, moment.isoformat(),
+                                                     "system:test-script"))
+    except Conflict as refused:
+        if refused.code == "nothing_pending":
+            return None
+        raise
+    finally:
+        if stopped is not None:
+            runtime.clock = stopped
+    if system:
+        system.bus.drain()
+    return randomness_view(entered)
+
+
+def draw_team(runtime, inspection: dict):
+    """`inspection.ready` handled by draw's bus (phase one: commitments, frozen pools), then scripted public
+    randomness (phase two: the draws). Answers the lead department's draw record, or None when it was not drawn."""
+    from services.draw.commands import DrawInspectors
+    runtime.bus.handle(DrawInspectors(inspection))
+    enter_randomness(runtime)
+    return lead_record(runtime, inspection["inspection_id"], inspection.get("lead_department"))
+
+
+def draw_targets(runtime, command):
+    """A target draw (`DrawTargets`: phase one, each stratum committed) then scripted public randomness (phase two:
+    the strata drawn, `targets.drawn` emitted). Answers the target draw as it now is."""
+    from services.draw.adapters.db import TargetDraw
+    committed = runtime.bus.handle(command)
+    enter_randomness(runtime)
+    with runtime.unit_of_work(read_only=True) as uow:
+        return uow.get(TargetDraw, committed.id)
+
+
+def lead_record(runtime, inspection_id: str, department: str | None = None):
+    """The draw record of a visit's lead department (its only one for a one-department visit), or None."""
+    from sqlalchemy import select
+
+    from services.draw.adapters.db import DrawRecord
+    query = select(DrawRecord).where(DrawRecord.inspection_id == inspection_id)
+    if department:
+        query = query.where(DrawRecord.department == department)
+    with runtime.unit_of_work(read_only=True) as uow:
+        return uow.session.execute(query.order_by(DrawRecord.created_at)).scalars().first()
 
 
 def draws(http, token=None) -> list[dict]:

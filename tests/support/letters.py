@@ -198,6 +198,8 @@ def assigned_visit(system, inspection_id: str = "insp-1") -> dict:
         uow.emit("inspection.ready", inspection, subject=inspection_id)
         uow.commit()
     system.bus.drain()
+    from tests.support.draw import enter_randomness
+    enter_randomness(system)  # issue 13: the committed draw waits for public randomness, entered by script
     return inspection
 
 

@@ -148,3 +148,10 @@ EXPECTED = {"SCJG": {"visit.scheduled", "letter.issued", "result.published", "re
 
 def event_name(cloud_event: dict) -> str:
     return cloud_event["type"].removeprefix("cn.gov.jointinspect.").removesuffix(".v1")
+
+
+def addressed(cloud_events: list[dict]) -> list[dict]:
+    """The events addressed to one department: the ones every department receives (a service's signed audit
+    checkpoint, sent when a worker starts and then every AUDIT_CHECKPOINT_MINUTES) left out."""
+    from shared.partner_queues import BROADCAST_EVENTS
+    return [e for e in cloud_events if event_name(e) not in BROADCAST_EVENTS]

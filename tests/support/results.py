@@ -72,7 +72,24 @@ def ready_visit(system, inspection_id: str, start, end, uscc: str = "91440300192
         uow.emit("inspection.ready", ready, subject=inspection_id)
         uow.commit()
     system.bus.drain()
+    _enter_randomness_after(system)
     return ready
+
+
+def _enter_randomness_after(system) -> None:
+    """Issue 13: the committed draw waits for public randomness, entered by script. On a stopped clock the lottery
+    must be drawn after the commitment and before "now": draw's clock steps a minute on, the numbers are from 30 s
+    after the commitment."""
+    from datetime import timedelta
+
+    from tests.support.draw import enter_randomness
+    draw = system.runtime("draw")
+    if not isinstance(draw.clock, FixedClock):
+        enter_randomness(system)
+        return
+    committed = draw.clock.now()
+    draw.clock = FixedClock(committed + timedelta(minutes=1))
+    enter_randomness(system, drawn_at=committed + timedelta(seconds=30))
 
 
 NAMES = {"STHJ": "青岛市生态环境局西海岸新区分局", "SCJG": "青岛西海岸新区市场监督管理局",

@@ -142,7 +142,7 @@ def test_the_draw_policy_takes_every_figure_from_the_settings():
     from shared.config import load_settings
     settings = load_settings("draw", {"DRAW_TEAM_SIZE": "3", "DRAW_ALGORITHM": "md5", "DRAW_DEPARTMENT": "XX",
                                       "DRAW_JURISDICTION": "370100", "DRAW_MAX_LOAD": "9",
-                                      "DRAW_COMMITMENTS_AHEAD": "7", "DRAW_RECUSAL_DECISION_DAYS": "4"})
+                                      "DRAW_RECUSAL_DECISION_DAYS": "4"})
     assert DrawPolicy.from_settings(settings) == DrawPolicy(department="XX", team_size=3, algorithm="md5",
-                                                            commitments_ahead=7, jurisdiction="370100", max_load=9,
+                                                            jurisdiction="370100", max_load=9,
                                                             recusal_decision_days=4)

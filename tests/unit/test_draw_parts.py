@@ -37,6 +37,8 @@ from tests.support.contract import contract_errors
 from tests.support.draw import (
     a_joint_inspection,
     audit_count,
+    draw_team,
+    enter_randomness,
     named_officers,
     password_hash,
     register_partner,
@@ -60,7 +62,7 @@ def name(runtime, inspection_id="insp-j", department="YJGL", officers=None, role
 def test_each_library_department_is_drawn_from_its_own_library_with_its_own_verifiable_record(draw):
     register_partner(draw, "SCJG")
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     records = draw.bus.handle(ListDraws(1, 200))[0]
     assert len(records) == 3
     with draw.unit_of_work(read_only=True) as uow:
@@ -74,7 +76,7 @@ def test_each_library_department_is_drawn_from_its_own_library_with_its_own_veri
 def test_the_team_is_announced_once_with_every_departments_part_and_the_lead_departments_first_member_leads(draw):
     register_partner(draw, "SCJG")
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(lead="SCJG")))
+    draw_team(draw, a_joint_inspection(lead="SCJG"))
     (event,) = assigned(draw)
     data = event["data"]
     assert contract_errors("InspectorsAssigned", event) == []
@@ -90,13 +92,13 @@ def test_the_district_rule_binds_only_the_sub_bureaus_own_officers(draw):
     """S6: the sub-bureau draws within its district; a partner's officers are its own, wherever they sit."""
     register_partner(draw, "SCJG", jurisdiction="370200")
     register_partner(draw, "YJGL", jurisdiction="370211")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     assert len(assigned(draw)) == 1
 
 
 def test_a_named_department_holds_the_team_back_until_it_names_its_officers(draw):
     register_partner(draw, "SCJG")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
+    draw_team(draw, a_joint_inspection(staffing={"YJGL": "named"}))
     assert assigned(draw) == [], "never a one-sided team"
     (waiting,) = draw.bus.handle(ListBlocked())
     assert waiting.part.department == "YJGL" and "前指派本部门持有效执法证的执法人员" in waiting.reason
@@ -114,7 +116,7 @@ def test_a_named_department_holds_the_team_back_until_it_names_its_officers(draw
 
 def test_named_officers_are_not_in_the_library_and_never_drawn(draw):
     register_partner(draw, "SCJG")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
+    draw_team(draw, a_joint_inspection(staffing={"YJGL": "named"}))
     name(draw)
     with draw.unit_of_work(read_only=True) as uow:
         named = uow.session.execute(select(Inspector).where(Inspector.department_code == "YJGL")).scalars().all()
@@ -130,7 +132,7 @@ def test_named_officers_are_not_in_the_library_and_never_drawn(draw):
 ])
 def test_named_officers_are_checked(draw, officers, problem):
     register_partner(draw, "SCJG")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
+    draw_team(draw, a_joint_inspection(staffing={"YJGL": "named"}))
     with pytest.raises(Invalid) as refused:
         name(draw, officers=officers(draw.clock.today_local()))
     assert any(problem in m for m in refused.value.fields["officers"])
@@ -139,7 +141,7 @@ def test_named_officers_are_checked(draw, officers, problem):
 
 def test_a_department_names_only_its_own_officers_and_only_once(draw):
     register_partner(draw, "SCJG")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
+    draw_team(draw, a_joint_inspection(staffing={"YJGL": "named"}))
     with pytest.raises(Forbidden):
         name(draw, actor_department="SCJG")
     with pytest.raises(Conflict):
@@ -152,7 +154,7 @@ def test_a_department_names_only_its_own_officers_and_only_once(draw):
 
 def test_a_department_past_its_naming_deadline_is_listed_as_missing(draw):
     register_partner(draw, "SCJG")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
+    draw_team(draw, a_joint_inspection(staffing={"YJGL": "named"}))
     assert draw.bus.handle(ListMissingParts()) == []
     draw.clock.at += timedelta(days=3, minutes=1)
     (missing,) = draw.bus.handle(ListMissingParts())
@@ -164,7 +166,7 @@ def test_a_department_past_its_naming_deadline_is_listed_as_missing(draw):
 def test_a_part_with_too_few_officers_is_blocked_with_what_would_unblock_it(draw):
     register_partner(draw, "SCJG", count=1)
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     (blocked,) = draw.bus.handle(ListBlocked())
     assert blocked.part.department == "SCJG"
     assert blocked.reason.startswith("符合条件的执法人员仅 1 名，至少需要 2 名："
@@ -175,8 +177,11 @@ def test_a_part_with_too_few_officers_is_blocked_with_what_would_unblock_it(draw
 def test_a_visit_blocked_for_lack_of_officers_is_drawn_automatically_after_an_eligible_officer_is_added(draw):
     register_partner(draw, "SCJG", count=1)
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     register_partner(draw, "SCJG", count=1, start=2)
+    (waiting,) = draw.bus.handle(ListBlocked())  # committed, waiting for the public randomness (clerk pages)
+    assert (waiting.part.status, waiting.reason[:7]) == ("randomness", "等待公开随机数")
+    enter_randomness(draw)
     assert draw.bus.handle(ListBlocked()) == []
     (event,) = assigned(draw)
     assert contract_errors("InspectorsAssigned", event) == []
@@ -188,16 +193,18 @@ def test_a_blocked_part_is_drawn_again_when_an_officer_returns_to_duty(draw):
     register_partner(draw, "YJGL")
     draw.bus.handle(ChangeInspector("SCJG-001", {"on_duty": False}, CLERK, "离岗"))
     draw.bus.handle(ChangeInspector("SCJG-002", {"on_duty": False}, CLERK, "离岗"))
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     assert assigned(draw) == []
     draw.bus.handle(ChangeInspector("SCJG-002", {"on_duty": True}, CLERK, "返岗"))
+    assert assigned(draw) == []  # committed, waiting for the public randomness
+    enter_randomness(draw)
     assert len(assigned(draw)) == 1
 
 
 def test_a_pool_change_in_another_department_leaves_a_blocked_part_alone(draw):
     register_partner(draw, "SCJG", count=1)
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     draw.bus.handle(AddStatusPeriod("YJGL-001", "休假", draw.clock.today_local(), draw.clock.today_local(), "",
                                     CLERK))
     assert len(draw.bus.handle(ListBlocked())) == 1 and audit_count(draw, "draw.blocked") == 1
@@ -207,19 +214,21 @@ def test_the_clerks_retry_draws_only_the_parts_without_a_draw(draw):
     register_partner(draw, "SCJG", count=2)
     register_partner(draw, "YJGL")
     draw.bus.handle(ChangeInspector("SCJG-001", {"on_duty": False}, CLERK, "离岗"))
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     with draw.unit_of_work() as uow:  # changed outside the library's commands: only a retry notices
         uow.session.get(Inspector, "SCJG-001").on_duty = True
         uow.commit()
     parts = draw.bus.handle(RetryDraw("insp-j", CLERK))
-    assert all(p.status == "complete" for p in parts)
+    assert [p.status for p in parts] == ["complete", "randomness", "complete"]
+    enter_randomness(draw)
+    assert all(p.status == "complete" for p in draw.bus.handle(GetTeamParts("insp-j")))
     assert len(draw.bus.handle(ListDraws(1, 200))[0]) == 3 and len(assigned(draw)) == 1
 
 
 def test_the_clerks_retry_refuses_a_visit_that_already_has_its_draw_and_it_is_audited(draw):
     register_partner(draw, "SCJG")
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     with pytest.raises(Conflict) as refused:
         draw.bus.handle(RetryDraw("insp-j", CLERK))
     assert "不得重复抽取" in refused.value.message
@@ -228,7 +237,7 @@ def test_the_clerks_retry_refuses_a_visit_that_already_has_its_draw_and_it_is_au
 
 def test_a_second_ready_for_a_visit_waiting_for_a_department_does_not_redraw_the_drawn_parts(draw):
     register_partner(draw, "SCJG")
-    draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
+    draw_team(draw, a_joint_inspection(staffing={"YJGL": "named"}))
     draw.bus.handle(DrawInspectors(a_joint_inspection(staffing={"YJGL": "named"})))
     assert len(draw.bus.handle(ListDraws(1, 200))[0]) == 2
 
@@ -236,7 +245,7 @@ def test_a_second_ready_for_a_visit_waiting_for_a_department_does_not_redraw_the
 def test_a_replacement_is_chosen_from_the_same_departments_officers(draw):
     register_partner(draw, "SCJG", count=4)
     register_partner(draw, "YJGL")
-    draw.bus.handle(DrawInspectors(a_joint_inspection()))
+    draw_team(draw, a_joint_inspection())
     scjg = next(p for p in draw.bus.handle(GetTeamParts("insp-j")) if p.department == "SCJG")
     leaving = scjg.inspector_ids[0]
     request = draw.bus.handle(RequestReplacement(scjg.draw_id, leaving, "健康状况", "住院", CLERK))
@@ -267,6 +276,6 @@ def test_an_eco_only_visit_still_draws_from_the_eco_library(draw):
                                       actor=CLERK, reason="新进"))
     inspection = a_joint_inspection()
     inspection["departments"] = inspection["departments"][:1]
-    draw.bus.handle(DrawInspectors(inspection))
+    draw_team(draw, inspection)
     (event,) = assigned(draw)
     assert [p["department"] for p in event["data"]["parts"]] == ["STHJ"]

@@ -12,13 +12,12 @@ from services.draw.commands import (
     ApplyForRecusal,
     DecideRecusal,
     DecideReplacement,
-    DrawInspectors,
     RequestReplacement,
 )
 from services.draw.queries import GetDraw, ListReplacements, ReplacementCandidates, ReplacementQueue
 from shared.errors import Conflict, Forbidden, Invalid
 from tests.support.contract import contract_errors
-from tests.support.draw import an_inspection
+from tests.support.draw import an_inspection, draw_team, staff
 from tests.support.outbox import emitted, outbox_rows
 
 pytestmark = pytest.mark.unit
@@ -27,7 +26,7 @@ APPROVER = "approver:approver01"
 
 @pytest.fixture
 def record(draw):
-    return draw.bus.handle(DrawInspectors(an_inspection()))
+    return draw_team(draw, an_inspection())
 
 
 def request(draw, record, who=0, reason="健康状况", actor=None):
@@ -57,7 +56,7 @@ def test_a_replacement_needs_an_approver_who_chooses_from_the_eligible_list(draw
     data = event["data"]
     assert (data["old"]["id"], data["new"]["id"], data["approver"]) == (leaving, chosen, APPROVER)
     assert {p["id"] for p in data["inspectors"]} == {staying, chosen}
-    assert draw.bus.handle(GetDraw(record.id))["selected"] == record.selected, "the record stays"
+    assert draw.bus.handle(GetDraw(record.id, staff()))["selected"] == record.selected, "the record stays"
 
 
 def test_a_decided_request_cannot_be_decided_again(draw, record):

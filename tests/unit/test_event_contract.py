@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace as Row
 
 import pytest
@@ -19,12 +19,12 @@ from tests.support.contract import CHANNEL_MESSAGES, contract_errors, contract_v
 
 pytestmark = pytest.mark.unit
 NOW = datetime(2026, 11, 30, 2, 30, tzinfo=timezone.utc)
-SOURCES = {"department.token_rotated": "intake",
+SOURCES = {"department.token_rotated": "intake", "account.sessions_revoked": "draw",
            "task.submitted": "partner-SCJG", "task.accepted": "intake", "task.rejected": "intake",
            "inspection.ready": "intake", "targets.drawn": "draw", "inspectors.assigned": "draw",
            "inspectors.replaced": "draw", "letter.issued": "letters", "result.published": "results",
            "rectification.updated": "results", "visit.scheduled": "draw",
-           "result.voided": "results"}
+           "result.voided": "results", "audit.checkpoint": "results", "draw.committed": "draw"}
 
 
 def cloud_event(name: str, data: dict, subject: str | None = "insp-1") -> dict:
@@ -83,6 +83,7 @@ def every_event() -> dict[str, dict]:
     from services.letters import payloads as letters
     from services.results import payloads as results
     from services.results.adapters.records import RectificationRecord
+    from shared import checkpoints
     inspection = intake.inspection_ready(a_visit())
     team = a_team()
     scjg = inspection["departments"][0]
@@ -115,6 +116,8 @@ def every_event() -> dict[str, dict]:
             "任务内容校验未通过", fields={"company.uscc": ["统一社会信用代码校验位不正确"]})),
         "inspection.ready": inspection,
         "department.token_rotated": intake.department_token_rotated("SCJG", "0" * 64, NOW),
+        "account.sessions_revoked": draw.sessions_revoked(Row(revocation_id="rev-1", subject="clerk01",
+                                                               session_id="", before="2026-11-30T02:30:00.123456Z")),
         "targets.drawn": draw.targets_drawn(target_draw, "STHJ"),
         "inspectors.assigned": draw.inspectors_assigned(inspection, *a_team_by_department()),
         "visit.scheduled": draw.visit_scheduled(a_schedule(inspection, draw.team(*a_team_by_department())),
@@ -129,6 +132,14 @@ def every_event() -> dict[str, dict]:
         "result.voided": results.result_voided(result, correction, NOW),
         "rectification.updated": results.rectification_updated(
             RectificationRecord(rectification, (progress,), "第一中队", False)),
+        "draw.committed": draw.draw_committed(Row(
+            id=7, seed_hash="c" * 64, committed_at=NOW, subject_kind="inspection", subject_id="insp-1",
+            purpose="inspectors", department="STHJ", algorithm="sha256", count=2,
+            pool=["INS-001", "INS-002", "INS-003"], pool_hash="d" * 64,
+            pool_frozen_at=NOW + timedelta(microseconds=1))),
+        "audit.checkpoint": checkpoints.payload("results", Row(seq=42, head_hash="ab" * 32, at=NOW,
+                                                               key_id="0123456789abcdef", public_key="A" * 44,
+                                                               signature="B" * 88)),
     }
 
 

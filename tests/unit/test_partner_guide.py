@@ -40,6 +40,17 @@ def test_every_partner_channel_of_the_contract_is_bound_to_the_partner_queue():
     assert set(catalogue.partner_channels(catalogue.load())) == set(partner_queues.PARTNER_EVENTS)
 
 
+def test_every_channel_for_every_department_is_bound_to_each_partner_queue_and_catalogued():
+    """Issue 13: `audit.checkpoint` and `draw.committed` are one message for all departments, routed without a
+    department suffix."""
+    contract = catalogue.load()
+    assert set(catalogue.broadcast_channels(contract)) == set(partner_queues.BROADCAST_EVENTS) == {
+        "audit.checkpoint", "draw.committed"}
+    assert set(partner_queues.BROADCAST_EVENTS) <= set(partner_queues.binding_keys("YJGL"))
+    assert "### `audit.checkpoint`" in catalogue.catalogue(contract)
+    assert "### `draw.committed`" in catalogue.catalogue(contract)
+
+
 def test_the_catalogue_names_each_partner_event_and_its_fields():
     text = catalogue.catalogue(catalogue.load())
     for name in partner_queues.PARTNER_EVENTS:

@@ -25,7 +25,8 @@ def test_a_department_reads_only_its_own_queue():
 def test_only_partner_events_are_bound_unless_answers_are_asked_for():
     assert partner_queues.binding_keys("SCJG") == ("letter.issued.SCJG", "visit.scheduled.SCJG",
                                                    "result.published.SCJG", "result.voided.SCJG",
-                                                   "rectification.updated.SCJG")
+                                                   "rectification.updated.SCJG", "audit.checkpoint",
+                                                   "draw.committed")
     assert {"task.accepted.SCJG", "task.rejected.SCJG"} <= set(partner_queues.binding_keys("SCJG", answers=True))
 
 

@@ -81,8 +81,8 @@ def test_two_departments_record_their_own_items_and_each_is_published_with_its_o
     for row in outbox_rows(runtime):
         assert contract_errors(message_for(row.routing_key), json.loads(row.body)) == [], row.routing_key
     feed, total = runtime.bus.handle(PublicResults())
-    assert total == 2 and {(p.department, p.category) for p in feed} == {("STHJ", "发现问题待后续处理"),
-                                                                        ("SCJG", "未发现问题")}
+    assert total == 2 and {(p.publication.department, p.publication.category, p.rectification) for p in feed} == {
+        ("STHJ", "发现问题待后续处理", "open"), ("SCJG", "未发现问题", "none")}
 
 
 def test_a_department_that_found_nothing_is_never_published_with_a_problem_category(runtime):

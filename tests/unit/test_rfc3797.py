@@ -22,14 +22,24 @@ RFC_POOL = [str(n) for n in range(1, 26)]  # numeric order, as in the RFC
 RFC_PICKS = ["17", "7", "2", "16", "25", "23", "8", "24", "19", "13"]
 
 
+SEED = 424242
+
+
 def _record(algorithm: str = "sha256", count: int = 3) -> dict:
+    """A complete two-phase record (issue 13): commitment, frozen pool, public randomness drawn after them."""
     pool = sorted(f"insp-{n:03d}" for n in range(1, 12))
-    sources = [[424242], [7, 3, 5]]
+    sources = [[SEED], [7, 3, 5]]
     key = rfc3797.make_key(sources)
-    return {"algorithm": algorithm, "sources": sources, "key": key, "pool": pool,
-            "pool_hash": rfc3797.pool_hash(pool, algorithm), "count": count,
-            "selected": rfc3797.select(pool, count, key, algorithm),
-            "excluded": [{"id": "insp-999", "reason": "证件过期"}], "operator": "system"}
+    pool_hash = rfc3797.pool_hash(pool, algorithm)
+    return {"algorithm": algorithm, "sources": sources, "key": key, "pool": pool, "pool_hash": pool_hash,
+            "count": count, "selected": rfc3797.select(pool, count, key, algorithm),
+            "excluded": [{"id": "insp-999", "reason": "证件过期"}], "operator": "system",
+            "created_at": "2026-11-28T13:30:00.5Z",
+            "commitment": {"id": 1, "seed": SEED, "seed_hash": hashlib.sha256(str(SEED).encode()).hexdigest(),
+                           "committed_at": "2026-11-28T02:00:00Z", "pool_frozen_at": "2026-11-28T02:00:00.000001Z",
+                           "pool_hash": pool_hash},
+            "randomness": {"numbers": [7, 3, 5], "source": "测试脚本录入（非真实开奖）", "issue": "2026137",
+                           "drawn_at": "2026-11-28T13:15:00Z"}}
 
 
 def test_md5_reproduces_the_rfc_3797_section_6_example():
@@ -85,8 +95,21 @@ def test_different_algorithms_give_different_pool_hashes():
     assert rfc3797.DEFAULT_ALGORITHM == "sha256"
 
 
-def test_pool_hash_is_the_documented_construction():
-    assert rfc3797.pool_hash(["a", "b", "执法"]) == hashlib.sha256("a\nb\n执法".encode("utf-8")).hexdigest()
+def test_pool_hash_is_the_documented_canonical_json():
+    assert rfc3797.pool_hash(["a", "b", "执法"]) == hashlib.sha256('["a","b","执法"]'.encode("utf-8")).hexdigest()
+    assert rfc3797.pool_hash([]) == hashlib.sha256(b"[]").hexdigest()
+
+
+def test_ids_with_a_line_feed_can_no_longer_make_two_pools_hash_alike():
+    """Issue 13: joined with "\n", ["a\nb"] and ["a", "b"] hashed alike; as JSON arrays they do not, and the
+    verifier refuses such an id anyway."""
+    assert rfc3797.pool_hash(["a\nb"]) != rfc3797.pool_hash(["a", "b"])
+    record = _record()
+    record["pool"] = sorted(record["pool"][:-1] + ["insp-0\n1"])
+    record["pool_hash"] = rfc3797.pool_hash(record["pool"])
+    record["selected"] = rfc3797.select(record["pool"], record["count"], record["key"])
+    ok, problems = rfc3797.verify(record)
+    assert not ok and any("[A-Za-z0-9_-]" in problem for problem in problems)
 
 
 def test_unknown_algorithm_is_rejected_by_name():
@@ -129,9 +152,9 @@ def test_verify_reports_missing_fields_instead_of_raising():
 
 # --- the standalone third-party script ---------------------------------------------------------------
 
-def _run(path: Path, arg: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+def _run(path: Path, *args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-I", "-S", str(path), arg], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-I", "-S", str(path), *args], capture_output=True, text=True,
                           encoding="utf-8", cwd=cwd, env=env, input=stdin, timeout=60)
 
 
@@ -177,14 +200,54 @@ def test_script_exit_code_is_two_for_unreadable_json(tmp_path):
 
 def test_script_checks_a_published_seed_commitment(tmp_path):
     """The seed must hash to the commitment published before the draw (design §4)."""
-    seed = 424242
-    record = _record() | {"created_at": "2026-11-28T10:00:00Z", "commitment": {
-        "seed": seed, "seed_hash": hashlib.sha256(str(seed).encode()).hexdigest(),
-        "committed_at": "2026-11-27T00:00:00Z"}}
+    record = _record()
     assert _run(SCRIPT, str(_write(tmp_path, record))).returncode == 0
     record["commitment"]["seed_hash"] = "0" * 64
     result = _run(SCRIPT, str(_write(tmp_path, record)))
     assert result.returncode == 1 and "种子与事先公布的哈希值不符" in result.stdout
+
+
+@pytest.mark.parametrize("tamper, expected", [
+    (lambda r: r.pop("randomness"), "未记录外部公开随机数"),
+    (lambda r: r["randomness"].update(drawn_at="2026-11-28T01:00:00Z"), "时间顺序不符"),  # numbers known before
+    (lambda r: r["commitment"].update(pool_frozen_at="2026-11-28T01:59:59Z"), "时间顺序不符"),
+    (lambda r: r.update(created_at="2026-11-28T13:00:00Z"), "时间顺序不符"),
+    (lambda r: r["randomness"].update(numbers=[1, 2, 3]), "第二个随机源不是录入的公开随机数"),
+    (lambda r: r["commitment"].update(pool_hash="0" * 64), "候选名单哈希值与承诺时公布的不符"),
+    (lambda r: r["commitment"].pop("seed"), "记录未公开事先承诺的种子"),
+])
+def test_script_checks_both_phases_of_the_draw(tmp_path, tamper, expected):
+    """Issue 13: the randomness is recorded and is the second source; committed < frozen < drawn < made."""
+    record = _record()
+    tamper(record)
+    result = _run(SCRIPT, str(_write(tmp_path, record)))
+    assert result.returncode == 1 and expected in result.stdout, result.stdout + result.stderr
+
+
+def test_script_detects_a_commitment_rewritten_after_it_was_published(tmp_path):
+    """Issue 13: an insider who grinds a new seed (or removes an officer and re-hashes the pool) after publishing
+    must rewrite the commitment row and the record consistently — and still differs from the `draw.committed`
+    event every department kept."""
+    published = {"data": {k: v for k, v in _record()["commitment"].items() if k != "seed"}}
+    kept = tmp_path / "committed.json"
+    kept.write_text(json.dumps(published), encoding="utf-8")
+    honest = _run(SCRIPT, str(_write(tmp_path, _record())), "--commitment", str(kept))
+    assert honest.returncode == 0, honest.stdout + honest.stderr
+    ground = _record()
+    ground["sources"][0] = [SEED + 1]
+    ground["key"] = rfc3797.make_key(ground["sources"])
+    ground["selected"] = rfc3797.select(ground["pool"], ground["count"], ground["key"])
+    ground["commitment"].update(seed=SEED + 1, seed_hash=hashlib.sha256(str(SEED + 1).encode()).hexdigest())
+    assert _run(SCRIPT, str(_write(tmp_path, ground))).returncode == 0, "consistent on its own…"
+    result = _run(SCRIPT, str(_write(tmp_path, ground)), "--commitment", str(kept))
+    assert result.returncode == 1 and "与事先公布的承诺不符：seed_hash" in result.stdout
+    shrunk = _record()
+    shrunk["pool"] = shrunk["pool"][1:]
+    shrunk["pool_hash"] = shrunk["commitment"]["pool_hash"] = rfc3797.pool_hash(shrunk["pool"])
+    shrunk["selected"] = rfc3797.select(shrunk["pool"], shrunk["count"], shrunk["key"])
+    assert _run(SCRIPT, str(_write(tmp_path, shrunk))).returncode == 0, "consistent on its own…"
+    result = _run(SCRIPT, str(_write(tmp_path, shrunk)), "--commitment", str(kept))
+    assert result.returncode == 1 and "与事先公布的承诺不符：pool_hash" in result.stdout
 
 
 def test_script_runs_alone_outside_the_repository(tmp_path):

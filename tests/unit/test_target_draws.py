@@ -32,7 +32,7 @@ from services.draw.queries import (
 from shared.errors import Conflict, Forbidden, Invalid
 from shared.uscc import random_uscc
 from tests.support.contract import contract_errors
-from tests.support.draw import an_inspection, audit_count
+from tests.support.draw import an_inspection, audit_count, draw_targets, staff
 from tests.support.outbox import emitted, outbox_rows
 
 pytestmark = pytest.mark.unit
@@ -57,25 +57,26 @@ def a_target_draw(plan_id="plan-21", period="2026Q4", rules=S6_RULES) -> DrawTar
 
 def test_a_target_draw_meets_the_s6_quotas_and_each_stratum_verifies(draw):
     local_library(draw)
-    target_draw = draw.bus.handle(a_target_draw())
+    target_draw = draw_targets(draw, a_target_draw())
     assert target_draw.on_duty_officers == 19  # 20 in the demo library, one off duty
     assert [(s["size"], s["quota"]) for s in target_draw.strata] == [(8, 2), (30, min(30, -(-5 * 19 // 4)))]
     for stratum in target_draw.strata:
         assert draw.bus.handle(VerifyDraw(stratum["draw_id"])).verified is True
-    assert draw.bus.handle(GetTargetDraw(target_draw.id)).targets == target_draw.targets
+    detachment = staff("detachment", "zhidui01")
+    assert draw.bus.handle(GetTargetDraw(target_draw.id, detachment)).row.targets == target_draw.targets
 
 
 def test_a_stratum_draw_names_its_target_draw_not_an_inspection(draw):
     local_library(draw)
-    target_draw = draw.bus.handle(a_target_draw())
-    record = draw.bus.handle(GetDraw(target_draw.strata[0]["draw_id"]))
+    target_draw = draw_targets(draw, a_target_draw())
+    record = draw.bus.handle(GetDraw(target_draw.strata[0]["draw_id"], staff()))
     assert (record["subject_kind"], record["subject_id"]) == ("target_draw", target_draw.id)
     assert record["inspection_id"] is None and record["purpose"] == "targets:重点/全部"
 
 
 def test_a_plan_is_drawn_once_per_period_and_the_refusal_is_on_file(draw):
     local_library(draw)
-    draw.bus.handle(a_target_draw())
+    draw_targets(draw, a_target_draw())
     records = draw.bus.handle(ListDraws(1, 200))[1]
     with pytest.raises(Conflict) as refused:
         draw.bus.handle(a_target_draw())
@@ -86,7 +87,7 @@ def test_a_plan_is_drawn_once_per_period_and_the_refusal_is_on_file(draw):
 
 def test_the_drawn_targets_are_announced_as_the_contract_says(draw):
     local_library(draw)
-    target_draw = draw.bus.handle(a_target_draw())
+    target_draw = draw_targets(draw, a_target_draw())
     (row,) = outbox_rows(draw, prefix="targets.drawn")
     event = json.loads(row.body)
     assert contract_errors("TargetsDrawn", event) == []
@@ -149,7 +150,7 @@ def test_comprehensive_enforcement_matches_inspectors_directly_and_records_it(dr
     with pytest.raises(Invalid):
         draw.bus.handle(MatchComprehensive("insp-zh", ("INS-001",), "专项执法", CLERK))  # N2: at least two
     draw.bus.handle(MatchComprehensive("insp-zh", ("INS-001", "INS-002"), "支队专项执法方案指定", CLERK))
-    matching = draw.bus.handle(ListMatchings())[0]
+    matching = draw.bus.handle(ListMatchings(viewer=staff()))[0].row
     assert (matching.matched_by, matching.inspector_ids) == (CLERK, ["INS-001", "INS-002"])
     with pytest.raises(Conflict):
         draw.bus.handle(MatchComprehensive("insp-zh", ("INS-001", "INS-002"), "再匹配", CLERK))

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
-from types import SimpleNamespace as Row
 
 import pytest
 from sqlalchemy import select
 
 from services.draw.adapters.schedules import fixed_visit_day
 from services.draw.commands import ScheduleVisit
-from services.draw.handlers.draw_reads import may_see_names
+from services.draw.domain.disclosure import visit_over
 from services.draw.queries import GetVisitSchedule, MyVisitsToSchedule, UnscheduledVisits
 from shared import events
 from shared.auth import Principal
@@ -277,18 +276,19 @@ def test_the_team_its_departments_and_staff_read_the_schedule_others_do_not(draw
             draw.bus.handle(GetVisitSchedule(VISIT, viewer))
 
 
-def test_names_stay_confidential_until_the_fixed_day(draw):
-    """N4 keys off the fixed visit day once there is one, the window's start until then."""
+def test_names_stay_confidential_until_the_fixed_time(draw):
+    """N4 (issue 13) keys off the fixed visit time; without one the visit has not happened (the whole rule:
+    tests/unit/test_draw_disclosure.py)."""
     assigned(draw)
-    schedule(draw, "2026-12-03 09:30")
+    fixed = schedule(draw, "2026-12-03 09:30")
     with draw.unit_of_work(read_only=True) as uow:
         day = fixed_visit_day(uow.session, VISIT, draw.clock.tz)
         assert fixed_visit_day(uow.session, "no-such-visit", draw.clock.tz) is None
     assert day == date(2026, 12, 3)
-    record = Row(selected=["INS-001", "INS-002"], visit_start=date(2026, 12, 1))
-    assert not may_see_names(record, None, date(2026, 12, 2), day), "the window has begun, the visit has not"
-    assert may_see_names(record, None, date(2026, 12, 3), day)
-    assert may_see_names(record, None, date(2026, 12, 1)), "no fixed time: the window's start"
+    at = fixed.scheduled_at
+    assert not visit_over(at, at - timedelta(minutes=1)), "the day has begun, the visit has not"
+    assert visit_over(at, at)
+    assert not visit_over(None, at + timedelta(days=30)), "no fixed time: not yet"
 
 
 def test_an_early_morning_time_keeps_its_beijing_day(draw):

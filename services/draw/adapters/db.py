@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
@@ -88,21 +88,12 @@ class Account(Base):
     inspector_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
-class SeedCommitment(Base):
-    """A seed whose hash is published before any pool that uses it is known (design §4)."""
-    __tablename__ = "seed_commitment"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    seed: Mapped[int] = mapped_column(BigInteger)
-    seed_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    committed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    used_by: Mapped[str | None] = mapped_column(String(36), nullable=True, unique=True)
-
-
 class DrawRecord(Base):
     """N4: an immutable snapshot — pool, parameters, seed, result, operator, time — and what it was for:
     `subject_kind` 'inspection' (the team of a visit; `inspection_id` is set) or 'target_draw' (one stratum of a
     target draw; `purpose` names the stratum)."""
     __tablename__ = "draw_record"
+    __audit_content__ = True  # sealed in the audit chain when written, every column (shared/sealing.py)
     __table_args__ = (UniqueConstraint("subject_kind", "subject_id", "purpose", "department",
                                        name="uq_draw_subject_purpose_department"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -121,6 +112,8 @@ class DrawRecord(Base):
     count: Mapped[int] = mapped_column(Integer)
     selected: Mapped[list] = mapped_column(JSON)
     commitment_id: Mapped[int] = mapped_column(Integer)
+    # the public randomness that made the draw (source, issue, drawn_at, numbers, entered_at); {} before issue 13
+    randomness: Mapped[dict] = mapped_column(JSON, default=dict)
     operator: Mapped[str] = mapped_column(String(100))
     visit_start: Mapped[date] = mapped_column(Date)
     inspectors: Mapped[list] = mapped_column(JSON)  # names are confidential before the visit (N4)
@@ -161,16 +154,6 @@ class Replacement(Base):
     replacement_id: Mapped[str | None] = mapped_column(ForeignKey("inspector.id"), nullable=True)
 
 
-class PublicNumbers(Base):
-    """Public random numbers a clerk enters (e.g. a published lottery result) to add to the next draws' sources."""
-    __tablename__ = "public_numbers"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    numbers: Mapped[list] = mapped_column(JSON)
-    source: Mapped[str] = mapped_column(Text)  # where anyone can check them
-    entered_by: Mapped[str] = mapped_column(String(200))
-    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
 class Target(Base):
     """检查对象库 (S4): the local random-inspection library (maintained here, changed quarterly) and the
     province's discharge-permit and emergency-reduction libraries (imported read-only)."""
@@ -190,6 +173,9 @@ class Target(Base):
 class TargetDraw(Base):
     """One target draw per plan and period (S6): its rules, the on-duty headcount it used, its stratum draws."""
     __tablename__ = "target_draw"
+    # sealed (shared/sealing.py): strata and targets fill in as each stratum is drawn; its draw records are sealed
+    __audit_content__ = ("id", "plan_id", "period", "library", "rules", "on_duty_officers", "items", "operator",
+                         "created_at")
     __table_args__ = (UniqueConstraint("plan_id", "period", name="uq_target_draw_plan_period"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     plan_id: Mapped[str] = mapped_column(String(36))
@@ -231,4 +217,5 @@ class Filing(Base):
 
 DepartmentToken = department_token_model(Base)  # department API tokens by hash (`department.token_rotated`)
 
-from . import parts, schedules  # noqa: E402,F401  (VisitSchedule, TeamAssembly, DepartmentPart: on this metadata)
+from . import logins, parts, schedules  # noqa: E402,F401  (their tables on this metadata: teams, schedules, logins)
+from .randomness import PublicNumbers, SeedCommitment  # noqa: E402,F401  (the two phases of a draw, issue 13)

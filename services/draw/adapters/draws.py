@@ -1,41 +1,41 @@
-"""Storing one verifiable draw (design §4, N4): take a pre-committed seed, add the public numbers entered
-before the draw began, select with RFC 3797 (domain.verifiable) and keep the immutable record. Inspector
-draws and every stratum of a target draw go through here, so the construction exists once."""
+"""Phase two of one verifiable draw (design §4, N4, issue 13): a commitment whose pool was frozen, and the public
+randomness entered after it, make the immutable draw record — RFC 3797 with sources [[seed], numbers]
+(domain.verifiable). Inspector draws and every stratum of a target draw go through here, so the construction
+exists once."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from shared.clock import iso
+from shared.ids import new_id
 
 from ..domain.verifiable import make_verifiable_draw
-from . import commitments
-from .db import DrawRecord, PublicNumbers
+from .db import DrawRecord, PublicNumbers, SeedCommitment
 
 
-def public_numbers_before(session, moment) -> list[list[int]]:
-    """The latest public numbers entered before this draw began (design §4: public sources beside the seed)."""
-    latest = session.execute(select(PublicNumbers).where(PublicNumbers.entered_at < moment)
-                             .order_by(PublicNumbers.id.desc()).limit(1)).scalar()
-    return [latest.numbers] if latest else []
+def randomness_record(entry: PublicNumbers) -> dict:
+    """What a draw record keeps of the randomness that made it: enough for anyone to check it at the source."""
+    return {"id": entry.id, "numbers": list(entry.numbers), "source": entry.source, "issue": entry.issue,
+            "drawn_at": iso(entry.drawn_at), "entered_at": iso(entry.entered_at), "entered_by": entry.entered_by}
 
 
-def record_draw(session, now, draw_id: str, algorithm: str, *, subject_kind: str, subject_id: str, purpose: str,
-                pool: list[str], count: int, excluded: list[dict], operator: str, visit_start: date,
-                inspection_id: str | None = None, inspectors=None, inspection: dict | None = None,
-                people: dict | None = None, department: str | None = None) -> DrawRecord | None:
-    """The stored draw, or None when no seed was committed before `now` (then nothing is drawn).
-    `people` (id → public inspector dict) fills the record's confidential `inspectors` in pick order."""
-    commitment = commitments.take(session, now, draw_id)
-    if commitment is None:
-        return None
-    drawn = make_verifiable_draw(pool, count, commitment.seed, public_numbers_before(session, now), algorithm)
+def record_draw(uow, commitment: SeedCommitment, entry: PublicNumbers) -> DrawRecord:
+    """Draw the frozen pool of `commitment` with the randomness `entry` and keep the record (made now, after the
+    lottery's draw time). `commitment.context` holds the visit (`inspection`, `visit_start`), the pool's public
+    people (`people`, id → inspector dict: the record's confidential `inspectors` in pick order) and `operator`."""
+    context = commitment.context or {}
+    drawn = make_verifiable_draw(commitment.pool, commitment.count, commitment.seed, [list(entry.numbers)],
+                                 commitment.algorithm)
+    people = context.get("people") or {}
     record = DrawRecord(
-        id=draw_id, subject_kind=subject_kind, subject_id=subject_id, inspection_id=inspection_id, purpose=purpose,
-        department=department,
+        id=new_id(), subject_kind=commitment.subject_kind, subject_id=commitment.subject_id,
+        inspection_id=context.get("inspection_id"), purpose=commitment.purpose, department=commitment.department,
         algorithm=drawn.algorithm, sources=drawn.sources, key=drawn.key, pool=drawn.pool, pool_hash=drawn.pool_hash,
-        excluded=excluded, count=drawn.count, selected=drawn.selected, commitment_id=commitment.id,
-        operator=operator, visit_start=visit_start,
-        inspectors=[people[i] for i in drawn.selected] if people else list(inspectors or []),
-        inspection=inspection or {}, created_at=now)
-    session.add(record)
+        excluded=list(commitment.excluded or []), count=drawn.count, selected=drawn.selected,
+        commitment_id=commitment.id, randomness=randomness_record(entry), operator=context.get("operator", ""),
+        visit_start=date.fromisoformat(context["visit_start"]),
+        inspectors=[people[i] for i in drawn.selected if i in people], inspection=context.get("inspection") or {},
+        created_at=uow.now)
+    uow.add(record)
+    commitment.used_by, commitment.randomness_id = record.id, entry.id
     return record

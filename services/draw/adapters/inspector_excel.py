@@ -5,7 +5,12 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+
+from shared.text import labelled, normalise
+from shared.xlsx import append_row, read_sheet
+
+from ..domain.verifiable import POOL_ID_REFUSED, valid_pool_id
 
 COLUMNS = ("人员编号", "姓名", "中队", "执法证号", "发证机关", "证件有效期至", "在编", "在岗", "辖区", "专业领域",
            "联系电话")
@@ -16,11 +21,11 @@ def export(inspectors) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "执法人员库"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     for i in inspectors:
-        sheet.append([i.id, i.name, i.unit, i.certificate_no, i.certificate_issuer, i.certificate_expiry,
-                      "是" if i.established else "否", "是" if i.on_duty else "否", i.jurisdiction,
-                      "、".join(i.expertise or []), i.phone])
+        append_row(sheet, [i.id, i.name, i.unit, i.certificate_no, i.certificate_issuer, i.certificate_expiry,
+                           "是" if i.established else "否", "是" if i.on_duty else "否", i.jurisdiction,
+                           "、".join(i.expertise or []), i.phone])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -28,8 +33,8 @@ def export(inspectors) -> bytes:
 
 def parse(data: bytes) -> list[dict]:
     """One entry per row: {"row": n, "values": {...}} or {"row": n, "problems": [...]} (Chinese)."""
-    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-    header = [str(c).strip() if c is not None else "" for c in next(sheet.iter_rows(max_row=1, values_only=True))]
+    sheet = read_sheet(data)
+    header = [str(c).strip() if c is not None else "" for c in next(sheet.iter_rows(max_row=1, values_only=True), ())]
     missing = [c for c in COLUMNS[:6] if c not in header]
     if missing:
         return [{"row": 1, "problems": [f"缺少列：{'、'.join(missing)}"]}]
@@ -48,10 +53,13 @@ def parse(data: bytes) -> list[dict]:
 
 
 def _row(raw: dict) -> tuple[dict, list[str]]:
-    problems, text = [], (lambda key: str(raw.get(key) or "").strip())
+    problems, text = [], (lambda key: normalise(str(raw.get(key) or "").strip()))
+    problems.extend(filter(None, (labelled(column, text(column)) for column in COLUMNS)))  # no control characters
     for column in ("人员编号", "姓名", "中队", "执法证号"):
         if not text(column):
             problems.append(f"{column}不能为空")
+    if text("人员编号") and not valid_pool_id(text("人员编号")):  # issue 13: ids stand in published pools
+        problems.append(f"人员编号不符合要求：{POOL_ID_REFUSED}")
     expiry = raw.get("证件有效期至")
     if isinstance(expiry, datetime):
         expiry = expiry.date()

@@ -53,3 +53,16 @@ def fixed_visit_day(session, inspection_id: str | None, tz: ZoneInfo) -> date | 
     at = session.execute(select(VisitSchedule.scheduled_at)
                          .where(VisitSchedule.inspection_id == inspection_id)).scalar()
     return utc(at).astimezone(tz).date() if at else None
+
+
+def plan_visit_times(session, plan_id: str) -> dict[str, datetime | None]:
+    """Each company's fixed visit time in one plan (credit code → UTC time, None while unfixed): when a target
+    draw's companies may be named in public (N4). A company with two visits in the plan keeps the later time."""
+    rows = session.execute(select(VisitSchedule.company, VisitSchedule.scheduled_at)
+                           .where(VisitSchedule.plan["id"].as_string() == plan_id)).all()
+    times: dict[str, datetime | None] = {}
+    for company, at in rows:
+        uscc = company.get("uscc")
+        unfixed = at is None or (uscc in times and times[uscc] is None)
+        times[uscc] = None if unfixed else max(utc(at), times.get(uscc) or utc(at))
+    return times

@@ -20,7 +20,6 @@ class DrawPolicy:
     department: str = "STHJ"   # the sub-bureau draws its own field inspectors (S6, S12)
     team_size: int = 2         # N2: never fewer than two
     algorithm: str = "sha256"  # RFC 3797 construction with a named hash (design §4)
-    commitments_ahead: int = 20
     jurisdiction: str = "370211"  # 黄岛区 / West Coast New Area: the sub-bureau draws within its district (S6)
     max_load: int = 0              # overlapping visits one inspector may carry; 0: no cap
     recusal_decision_days: int = 3  # N3: the head decides within 3 days by default
@@ -33,7 +32,7 @@ class DrawPolicy:
     @classmethod
     def from_settings(cls, settings: Settings) -> "DrawPolicy":
         return cls(department=settings.draw_department, team_size=settings.draw_team_size,
-                   algorithm=settings.draw_algorithm, commitments_ahead=settings.draw_commitments_ahead,
+                   algorithm=settings.draw_algorithm,
                    jurisdiction=settings.draw_jurisdiction, max_load=settings.draw_max_load,
                    recusal_decision_days=settings.draw_recusal_decision_days,
                    naming_days=settings.draw_naming_days)

@@ -11,10 +11,13 @@ from datetime import date
 
 LIBRARY, NAMED, MATCH = "library", "named", "match"
 BLOCKED, WAITING, COMPLETE = "blocked", "waiting", "complete"
+# issue 13: committed, pool frozen, drawn by the next public randomness entry whose lottery is drawn after it
+AWAITING_RANDOMNESS = "randomness"
 # a certificate number: digits and Latin letters (a hyphen inside), optionally after a short Chinese prefix
 # such as a province's abbreviation (鲁…)
 CERTIFICATE_NO = re.compile(r"^[\u4e00-\u9fff]{0,4}[0-9A-Za-z][0-9A-Za-z-]{4,38}[0-9A-Za-z]$")
-NO_SEED = "没有事先公布的随机种子承诺，暂时无法抽取：系统补足种子承诺后将自动重试"
+WAITING_FOR_RANDOMNESS = ("等待公开随机数：随机种子承诺已公布、候选名单已冻结，录入此后开奖的公开随机数"
+                          "（如福利彩票开奖号码）后自动抽取")
 
 
 def staffing_of(department: dict, comprehensive: bool) -> str:

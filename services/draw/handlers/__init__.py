@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 from shared.department_tokens import department_token_handlers
+from shared.sessions import revoked_session_handlers
 
 from .. import commands as c
 from .. import queries as q
 from ..adapters.db import DepartmentToken
+from ..adapters.logins import RevokedSession
 from . import (
     accounts,
     draw_reads,
     filings,
     inspector_draws,
     library,
+    logins,
     matching,
     naming,
     recusal,
@@ -24,6 +27,10 @@ from . import (
 
 HANDLERS = {
     **department_token_handlers(DepartmentToken),
+    **revoked_session_handlers(RevokedSession),
+    c.Login: logins.login,
+    c.EndSession: logins.end_session,
+    c.ChangePassword: logins.change_password,
     c.RecordTeamForScheduling: scheduling.record_team,
     c.ScheduleVisit: scheduling.schedule_visit,
     q.GetVisitSchedule: scheduling.get_visit_schedule,
@@ -32,8 +39,8 @@ HANDLERS = {
     c.DrawInspectors: inspector_draws.draw_inspectors,
     c.RetryDraw: inspector_draws.retry_draw,
     c.NameOfficers: naming.name_officers,
-    c.EnsureCommitments: seeds.ensure_commitments,
-    c.EnterPublicNumbers: seeds.enter_public_numbers,
+    c.EnterRandomness: seeds.enter_randomness,
+    q.ListRandomness: seeds.list_randomness,
     c.DrawTargets: target_draws.draw_targets,
     c.MatchComprehensive: matching.match_comprehensive,
     c.RequestReplacement: replacements.request_replacement,
@@ -49,7 +56,6 @@ HANDLERS = {
     c.FileReport: filings.file_report,
     c.ChangeLocalTargets: targets.change_local_targets,
     c.ImportProvinceLibrary: targets.import_province_library,
-    q.Login: accounts.login,
     q.ListDraws: draw_reads.list_draws,
     q.GetDraw: draw_reads.get_draw,
     q.VerifyDraw: draw_reads.verify_draw,

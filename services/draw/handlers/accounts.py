@@ -1,24 +1,14 @@
-"""People log in against the accounts kept beside the personnel library; the answer is a principal every
-service accepts (a signed token, shared SECRET_KEY)."""
+"""The accounts people log in with, kept beside the personnel library (logging in: handlers/logins.py)."""
 from __future__ import annotations
 
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
-from shared.auth import ROLES, Principal
+from shared.auth import ROLES
 from shared.errors import Conflict, Invalid
 from shared.uow import UnitOfWork
 
 from ..adapters.db import Account
 from ..commands import CreateAccount
-from ..queries import Login
-
-
-def login(query: Login, uow: UnitOfWork) -> Principal | None:
-    account = uow.get(Account, query.username)
-    if account is None or not check_password_hash(account.password_hash, query.password):
-        return None
-    return Principal(role=account.role, subject=account.inspector_id or account.username,
-                     department=account.department_code, name=account.display_name)
 
 
 def create_account(command: CreateAccount, uow: UnitOfWork) -> Account:

@@ -2,8 +2,10 @@
 
 On `inspection.ready` every participating department gets its part: a department staffed from the platform's
 library has its officers drawn from ITS OWN library with the verifiable RFC 3797 draw (one public draw record per
-department); one that keeps its officers elsewhere names them by a deadline (handlers/naming.py); comprehensive
-enforcement is matched by the detachment (handlers/matching.py). `inspectors.assigned` goes out once, when every
+department), in two phases (issue 13): now a seed commitment and the frozen pool, published (`draw.committed`);
+later, when public randomness drawn after the commitment is entered, the draw itself (`drawn`). One that keeps
+its officers elsewhere names them by a deadline (handlers/naming.py); comprehensive enforcement is matched by the
+detachment (handlers/matching.py). `inspectors.assigned` goes out once, when every
 part is complete — never a one-sided team. A part that cannot be drawn stays visible with its reason and is drawn
 again whenever the pool changes or a clerk asks (重新抽取); a part that has a draw is never drawn again (N4)."""
 from __future__ import annotations
@@ -19,8 +21,7 @@ from shared.uow import UnitOfWork
 
 from .. import payloads
 from ..adapters import commitments
-from ..adapters.db import DrawRecord, Inspector, TeamMember
-from ..adapters.draws import record_draw
+from ..adapters.db import DrawRecord, Inspector, SeedCommitment, TeamMember
 from ..adapters.parts import DepartmentPart, TeamAssembly
 from ..adapters.pool import eligible, visit_of
 from ..commands import DrawInspectors, RetryDraw
@@ -38,10 +39,10 @@ REDRAW_REFUSED = "该检查各部门已完成人员抽取，不得重复抽取"
 
 
 def draw_inspectors(command: DrawInspectors, uow: UnitOfWork, policy: DrawPolicy) -> DrawRecord | None:
-    """On `inspection.ready`: open the visit's parts and draw every library part; answers the lead department's
-    draw record (None when it is not drawn). Reached from an event, so its refusals are records, never errors:
-    a ready event for a visit whose team is complete is refused and audited; for a visit still waiting, only
-    the parts without a draw are tried again."""
+    """On `inspection.ready`: open the visit's parts and commit every library part that can be drawn (phase one);
+    answers the lead department's draw record (None until public randomness has drawn it). Reached from an event,
+    so its refusals are records, never errors: a ready event for a visit whose team is complete is refused and
+    audited; for a visit still waiting, only the parts without a draw or commitment are tried again."""
     inspection = command.inspection
     inspection_id = inspection["inspection_id"]
     assembly = uow.get(TeamAssembly, inspection_id)
@@ -60,14 +61,17 @@ def draw_inspectors(command: DrawInspectors, uow: UnitOfWork, policy: DrawPolicy
 
 
 def retry_draw(command: RetryDraw, uow: UnitOfWork, policy: DrawPolicy) -> list[DepartmentPart]:
-    """The clerk's 重新抽取: draws the parts that have no draw yet; a visit with nothing left to draw is refused
-    and the attempt audited (N4: a draw cannot be silently redone). Answers the visit's parts as they now are."""
+    """The clerk's 重新抽取: commits the blocked parts that can now be drawn; a visit with nothing left to draw is
+    refused and the attempt audited (N4: a draw cannot be silently redone). Answers the visit's parts as they
+    now are."""
     assembly = found(uow.get(TeamAssembly, command.inspection_id), "没有该检查的人员抽取记录")
     parts = parts_of(uow.session, command.inspection_id)
     undrawn = _undrawn(parts)
     if not undrawn:
-        pending = "、".join(p.department_name for p in parts if p.status != s.COMPLETE)
-        reason = f"该检查没有可抽取的部门：{pending}的执法人员由本部门指派或由支队匹配" if pending else REDRAW_REFUSED
+        waiting = "、".join(p.department_name for p in parts if p.status == s.AWAITING_RANDOMNESS)
+        pending = "、".join(p.department_name for p in parts if p.status not in (s.COMPLETE, s.AWAITING_RANDOMNESS))
+        reason = (f"{waiting}的候选名单已冻结，等待公开随机数录入后自动抽取" if waiting else
+                  f"该检查没有可抽取的部门：{pending}的执法人员由本部门指派或由支队匹配" if pending else REDRAW_REFUSED)
         uow.refuse(lambda u: u.audit(command.actor, "draw.refused", f"inspection:{command.inspection_id}",
                                      reason=reason))
         raise Conflict(reason, code="already_drawn")
@@ -80,9 +84,8 @@ def retry_draw(command: RetryDraw, uow: UnitOfWork, policy: DrawPolicy) -> list[
 
 
 def retry_blocked(uow: UnitOfWork, policy: DrawPolicy, department: str | None = None) -> int:
-    """After the pool changed (an officer added or changed, a status period, a recusal decided, an import): draw
-    again every blocked part of `department` (every department when None) that has no draw yet. Answers how
-    many parts were drawn now."""
+    """After the pool changed (an officer added or changed, a status period, a recusal decided, an import): commit
+    every blocked part of `department` (every department when None) that can now be drawn. Answers how many."""
     query = select(DepartmentPart).where(DepartmentPart.staffing == s.LIBRARY, DepartmentPart.status == s.BLOCKED,
                                          DepartmentPart.draw_id.is_(None))
     if department:
@@ -124,10 +127,11 @@ def _open(uow: UnitOfWork, policy: DrawPolicy, inspection: dict) -> TeamAssembly
 
 
 def draw_part(uow: UnitOfWork, policy: DrawPolicy, assembly: TeamAssembly,
-              part: DepartmentPart) -> DrawRecord | None:
-    """Freeze this department's eligible pool, take a pre-committed seed (plus any public numbers entered
-    before), select with RFC 3797 and keep the public record; too few eligible keeps the part blocked."""
-    if part.draw_id is not None:  # N4: one draw per department part, never redone
+              part: DepartmentPart) -> SeedCommitment | None:
+    """Phase one (issue 13): with enough eligible officers, commit a fresh seed for this department's part and
+    freeze its pool right after (published as `draw.committed`); the part then waits for public randomness
+    (handlers/seeds.enter_randomness draws it). Too few eligible keeps the part blocked. Answers the commitment."""
+    if part.draw_id is not None or part.status == s.AWAITING_RANDOMNESS:  # N4: one draw per part, never redone
         uow.audit(SYSTEM_OPERATOR, "draw.refused", f"inspection:{part.inspection_id}", reason=REDRAW_REFUSED)
         return None
     inspection = assembly.inspection
@@ -135,19 +139,40 @@ def draw_part(uow: UnitOfWork, policy: DrawPolicy, assembly: TeamAssembly,
     inspectors, pool, excluded = eligible(uow.session, policy, visit, department=part.department)
     if len(pool) < policy.team_size:
         return _block(uow, part, s.too_few(len(pool), policy.team_size))
-    record = record_draw(
-        uow.session, uow.now, new_id(), policy.algorithm, subject_kind=SUBJECT_INSPECTION,
-        subject_id=part.inspection_id, inspection_id=part.inspection_id, purpose=PURPOSE_INSPECTORS,
-        department=part.department, pool=pool, count=policy.team_size, excluded=excluded,
-        operator=SYSTEM_OPERATOR, visit_start=visit.start, inspection=inspection,
-        people={i: payloads.inspector(inspectors[i]) for i in pool})
-    if record is None:
-        return _block(uow, part, s.NO_SEED)
+    commitment = commitments.commit_and_freeze(
+        uow, subject_kind=SUBJECT_INSPECTION, subject_id=part.inspection_id, purpose=PURPOSE_INSPECTORS,
+        department=part.department, algorithm=policy.algorithm, count=policy.team_size, pool=pool, excluded=excluded,
+        context={"inspection_id": part.inspection_id, "inspection": inspection, "operator": SYSTEM_OPERATOR,
+                 "visit_start": visit.start.isoformat(), "visit_end": visit.end.isoformat(),
+                 "people": {i: payloads.inspector(inspectors[i]) for i in pool}})
+    part.status, part.reason = s.AWAITING_RANDOMNESS, s.WAITING_FOR_RANDOMNESS
+    publish_commitment(uow, commitment)
+    return commitment
+
+
+def publish_commitment(uow: UnitOfWork, commitment: SeedCommitment) -> None:
+    """Phase one made public: audited, and `draw.committed` to every department — one message for all (like
+    `audit.checkpoint`: every partner queue binds it, intake's feed and webhooks carry it to each department),
+    before any randomness that could draw it."""
+    uow.audit(SYSTEM_OPERATOR if commitment.subject_kind == SUBJECT_INSPECTION else
+              (commitment.context or {}).get("operator", SYSTEM_OPERATOR), "draw.committed",
+              f"commitment:{commitment.id}", after={"seed_hash": commitment.seed_hash,
+                                                    "pool_hash": commitment.pool_hash,
+                                                    "subject": commitment.subject_id, "purpose": commitment.purpose})
+    uow.emit("draw.committed", payloads.draw_committed(commitment), subject=commitment.subject_id)
+
+
+def drawn(uow: UnitOfWork, policy: DrawPolicy, record: DrawRecord) -> None:
+    """Phase two for a visit's department part: its draw record completes the part, and the visit's team goes
+    out when every part is complete."""
+    part = uow.session.execute(select(DepartmentPart).where(DepartmentPart.inspection_id == record.inspection_id,
+                                                            DepartmentPart.department == record.department)).scalar()
+    assembly = uow.get(TeamAssembly, record.inspection_id)
+    visit = visit_of(assembly.inspection, policy, part.department)
     complete_part(uow, part, "draw", record.selected, SYSTEM_OPERATOR, visit, draw_id=record.id)
     uow.audit(SYSTEM_OPERATOR, "draw.made", f"draw:{record.id}",
               after={"inspection": part.inspection_id, "department": part.department, "selected": record.selected})
-    commitments.ensure_ahead(uow.session, uow.now, policy.commitments_ahead)
-    return record
+    complete_if_ready(uow, assembly)
 
 
 def _block(uow: UnitOfWork, part: DepartmentPart, reason: str) -> None:

@@ -15,6 +15,7 @@ from ..adapters.db import Inspector, StatusPeriod
 from ..commands import AddStatusPeriod, ChangeInspector, ImportInspectors, RegisterInspector
 from ..domain.library import snapshot
 from ..domain.policy import DrawPolicy
+from ..domain.verifiable import POOL_ID_REFUSED, valid_pool_id
 from ..queries import ExportInspectors, InspectorLibraryOverview, ListBlocked, ListInspectors, PreviewInspectorImport
 from .inspector_draws import retry_blocked
 from .naming import list_blocked
@@ -31,6 +32,8 @@ def register_inspector(command: RegisterInspector, uow: UnitOfWork, policy: Draw
 
 
 def _create(uow: UnitOfWork, values: dict, actor: str, reason: str) -> Inspector:
+    if not valid_pool_id(values["id"]):  # issue 13: an id stands in published pools; no separator may hide in it
+        raise Invalid(f"人员编号不符合要求：{POOL_ID_REFUSED}", fields={"id": [POOL_ID_REFUSED]})
     if uow.get(Inspector, values["id"]) is not None:
         raise Conflict(f"人员编号 {values['id']} 已存在", fields={"id": ["编号已被使用"]})
     if uow.session.execute(select(Inspector.id).where(Inspector.certificate_no == values["certificate_no"])).first():
@@ -52,6 +55,10 @@ def _change(uow: UnitOfWork, inspector_id: str, values: dict, actor: str, reason
     inspector = uow.get(Inspector, inspector_id)
     if inspector is None:
         raise NotFound("执法人员不存在")
+    certificate = values.get("certificate_no")
+    if certificate and uow.session.execute(select(Inspector.id).where(Inspector.certificate_no == certificate,
+                                                                      Inspector.id != inspector.id)).first():
+        raise Conflict("执法证号已登记", fields={"certificate_no": ["该证号已属于其他人员"]})
     before = snapshot(inspector)
     for key, value in values.items():
         setattr(inspector, key, value)

@@ -14,6 +14,7 @@ from ..adapters.target_files import read_rows
 from ..commands import ChangeLocalTargets, ImportProvinceLibrary
 from ..domain.rules import LOCAL_LIBRARY, PROVINCE_LIBRARIES
 from ..queries import CheckProvinceLibrary, GetTargetDraw, ListMatchings, ListTargets
+from .draw_reads import Seen, matching_seen, target_draw_seen
 
 
 def change_local_targets(command: ChangeLocalTargets, uow: UnitOfWork) -> int:
@@ -64,9 +65,11 @@ def list_targets(query: ListTargets, uow: UnitOfWork) -> list[Target]:
     return uow.session.execute(select(Target).where(Target.library == query.library).order_by(*order)).scalars().all()
 
 
-def get_target_draw(query: GetTargetDraw, uow: UnitOfWork) -> TargetDraw:
-    return found(uow.get(TargetDraw, query.target_draw_id), "对象抽取记录不存在")
+def get_target_draw(query: GetTargetDraw, uow: UnitOfWork) -> Seen:
+    """The target draw and whether this viewer sees it sealed (N4: no drawn company before its visit)."""
+    return target_draw_seen(uow, found(uow.get(TargetDraw, query.target_draw_id), "对象抽取记录不存在"), query.viewer)
 
 
-def list_matchings(query: ListMatchings, uow: UnitOfWork) -> list[Matching]:
-    return uow.session.execute(select(Matching).order_by(Matching.matched_at.desc()).limit(query.limit)).scalars().all()
+def list_matchings(query: ListMatchings, uow: UnitOfWork) -> list[Seen]:
+    rows = uow.session.execute(select(Matching).order_by(Matching.matched_at.desc()).limit(query.limit)).scalars()
+    return [matching_seen(uow, row, query.viewer) for row in rows]

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
+from shared.sessions import revoked_session_model
 
 Base, messaging = service_database()
 
@@ -122,5 +123,7 @@ class Rejection(Base):
     resolved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     resolution_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
+
+RevokedSession = revoked_session_model(Base)  # sessions ended by logout / password change (`account.sessions_revoked`)
 
 from . import partner_db  # noqa: E402,F401  (the partner feed and webhooks: on this metadata)

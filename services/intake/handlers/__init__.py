@@ -1,11 +1,15 @@
 """intake's handlers, one per command or query (style §3: no Flask, no pika; they never commit)."""
 from __future__ import annotations
 
+from shared.sessions import revoked_session_handlers
+
 from .. import commands as c
 from .. import queries as q
+from ..adapters.db import RevokedSession
 from . import catalog, corrections, messages, partner_events, plans, reads, tasks, webhooks
 
 HANDLERS = {
+    **revoked_session_handlers(RevokedSession),
     c.SubmitTask: tasks.submit_task,
     c.SubmitBatch: tasks.submit_batch,
     c.ReceiveTask: messages.receive_task,
@@ -32,6 +36,7 @@ HANDLERS = {
     q.Departments: reads.departments,
     q.DepartmentByToken: reads.department_by_token,
     c.RecordPartnerEvent: partner_events.record_partner_event,
+    c.RecordBroadcastEvent: partner_events.record_broadcast_event,
     c.RegisterWebhook: webhooks.register_webhook,
     c.RemoveWebhook: webhooks.remove_webhook,
     c.RedeliverWebhook: webhooks.redeliver_webhook,

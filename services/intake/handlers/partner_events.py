@@ -13,7 +13,7 @@ from shared.uow import UnitOfWork
 
 from ..adapters.db import Department
 from ..adapters.partner_db import PartnerEvent, PartnerFeed, Webhook, WebhookDelivery
-from ..commands import RecordPartnerEvent
+from ..commands import RecordBroadcastEvent, RecordPartnerEvent
 from ..queries import PartnerEvents
 
 FEED_LIMIT_MAX = 1000
@@ -51,6 +51,14 @@ def record_partner_event(cmd: RecordPartnerEvent, uow: UnitOfWork) -> int | None
                                 event_id=cmd.event_id, status="pending", attempts=0, next_attempt_at=now,
                                 window_started_at=now, created_at=now))
     return seq
+
+
+def record_broadcast_event(cmd: RecordBroadcastEvent, uow: UnitOfWork) -> int:
+    """Into every department's log (and its webhooks), in department-code order so concurrent writers lock the
+    feed counters in one order; answers how many departments got it now."""
+    codes = uow.session.execute(select(Department.code).order_by(Department.code)).scalars().all()
+    return sum(record_partner_event(RecordPartnerEvent(code, cmd.event_id, cmd.event_type, cmd.body), uow) is not None
+               for code in codes)
 
 
 def _next_cursor(uow: UnitOfWork, department: str) -> int:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
 from shared.department_tokens import department_token_model
+from shared.sessions import revoked_session_model
 
 Base, messaging = service_database()
 
@@ -22,6 +23,9 @@ class NumberSequence(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    # sealed (shared/sealing.py): what was issued; `status` and `revoked_reason` change when it is revoked
+    __audit_content__ = ("id", "inspection_id", "kind", "issuer_code", "year", "seq", "number", "version",
+                         "verification_code", "inspector_ids", "content", "created_at")
     __table_args__ = (UniqueConstraint("issuer_code", "year", "seq", "kind", name="uq_document_number_kind"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -83,3 +87,4 @@ class Seal(Base):
 
 
 DepartmentToken = department_token_model(Base)  # department API tokens by hash (`department.token_rotated`)
+RevokedSession = revoked_session_model(Base)  # sessions ended by logout / password change (`account.sessions_revoked`)

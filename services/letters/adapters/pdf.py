@@ -49,6 +49,7 @@ from shared.clock import chinese_date
 from shared.config import PROJECT_ROOT
 from shared.numerals import chinese_number
 from shared.pdf import Assets, MemoryAssetFetcher, write_pdf
+from shared.text import printable
 
 from ..domain.documents import MissingGlyphError, visit_time_text
 from . import fonts
@@ -151,7 +152,9 @@ def user_strings(value):
 def _environment() -> Environment:
     """Autoescape on for every template: user text is text, never markup. Strict: a missing field is an error,
     not a blank on a legal document."""
-    env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=True, undefined=StrictUndefined)
+    # finalize: no direction control can reverse a printed name, even one stored before input was checked
+    env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=True, undefined=StrictUndefined,
+                      finalize=printable)
     env.filters["cndate"] = lambda iso: chinese_date(date.fromisoformat(iso))
     env.filters["cnnumber"] = chinese_number
     env.filters["cntime"] = visit_time_text  # "2026-12-03 09:30" (Beijing) → 2026年12月3日 9:30

@@ -8,6 +8,7 @@ from shared.uploads import Upload
 
 MAX_SEAL_BYTES = 1024 * 1024
 SEAL_PIXELS = (300, 3000)  # 42 mm printed at 180–1800 dpi: smaller looks blurred, larger is a scan of a page
+SEAL_MAX_PIXELS = SEAL_PIXELS[1] ** 2  # refused from the header, before decoding (a 12000² PNG once decoded first)
 
 
 def check_seal(upload: Upload) -> None:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from shared.department_tokens import department_token_handlers
+from shared.sessions import revoked_session_handlers
 
 from .. import commands, queries
-from ..adapters.db import DepartmentToken
+from ..adapters.db import DepartmentToken, RevokedSession
 from . import documents, issuing, seals
 
 HANDLERS = {
     **department_token_handlers(DepartmentToken),
+    **revoked_session_handlers(RevokedSession),
     commands.IssueJointLetter: issuing.issue_joint_letter,
     commands.RecordVisitTime: issuing.record_visit_time,
     commands.ReissueAfterReplacement: issuing.reissue_after_replacement,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.db import UTCDateTime, service_database
 from shared.department_tokens import department_token_model
+from shared.sessions import revoked_session_model
 
 Base, messaging = service_database()
 
@@ -59,6 +60,10 @@ class Result(Base):
     """S8: one department's result of one round, written once. The unique (inspection, department, round) makes
     a second submission impossible even when two arrive at the same moment."""
     __tablename__ = "result"
+    # sealed (shared/sealing.py): S8, a submitted result is written once, every column
+    __audit_content__ = ("id", "inspection_id", "department", "round", "status", "category", "visit_date", "items",
+                         "company_confirmation", "confirmation_id", "submitted_by", "submitted_at",
+                         "publication_due", "published_late")
     __table_args__ = (UniqueConstraint("inspection_id", "department", "round",
                                        name="uq_result_inspection_department_round"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -82,6 +87,7 @@ class ResultVoid(Base):
     """S8 correction: the voided result stays as it was; this row marks it void and links the approved
     correction. (A separate row, so no result row is ever updated.)"""
     __tablename__ = "result_void"
+    __audit_content__ = ("result_id", "correction_id", "voided_by", "voided_at")  # sealed (shared/sealing.py)
     result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), primary_key=True)
     correction_id: Mapped[str] = mapped_column(String(36))
     voided_by: Mapped[str] = mapped_column(String(100))
@@ -117,6 +123,9 @@ class Correction(Base):
     sub-bureau's approver (pending → approved), then decided by the detachment (approved → confirmed, which voids
     the result); either may refuse (rejected)."""
     __tablename__ = "correction"
+    # sealed (shared/sealing.py): the application as filed; the decisions that follow change their own columns
+    __audit_content__ = ("id", "result_id", "inspection_id", "department", "reason", "application_sha256",
+                         "requested_by", "requested_at")
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
@@ -183,7 +192,24 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ResultSummary(Base):
+    """N8, issue 13: the public summary of a department's result, written by that department's approver; each
+    save is a new version (the earlier ones are kept, S1). Nothing of the findings is public until a version is
+    released (`released_at`); the public sees the latest released version, masked (shared/masking.py)."""
+    __tablename__ = "result_summary"
+    __table_args__ = (UniqueConstraint("result_id", "version", name="uq_result_summary_result_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    result_id: Mapped[str] = mapped_column(ForeignKey("result.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    written_by: Mapped[str] = mapped_column(String(100))
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    released_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 DepartmentToken = department_token_model(Base)  # department API tokens by hash (`department.token_rotated`)
+RevokedSession = revoked_session_model(Base)  # sessions ended by logout / password change (`account.sessions_revoked`)
 
 
 APPEND_ONLY = (Result, ResultVoid, Evidence, RectificationProgress, Publication, Confirmation)

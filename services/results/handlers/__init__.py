@@ -6,9 +6,10 @@ detachment (S8), and the reads and reports (S11, S14, S15, N8)."""
 from __future__ import annotations
 
 from shared.department_tokens import department_token_handlers
+from shared.sessions import revoked_session_handlers
 
 from .. import commands, queries
-from ..adapters.db import DepartmentToken
+from ..adapters.db import DepartmentToken, RevokedSession
 from . import (
     assignments,
     corrections,
@@ -20,10 +21,12 @@ from . import (
     rectifications,
     reports,
     submission,
+    summaries,
 )
 
 HANDLERS = {
     **department_token_handlers(DepartmentToken),
+    **revoked_session_handlers(RevokedSession),
     commands.RecordAssignment: assignments.record_assignment,
     commands.RecordReplacement: assignments.record_replacement,
     commands.RecordSchedule: assignments.record_schedule,
@@ -35,6 +38,9 @@ HANDLERS = {
     commands.DecideCorrection: corrections.decide_correction,
     commands.DetachmentDecision: corrections.detachment_decision,
     commands.UpdateRectification: rectifications.update_rectification,
+    commands.WriteSummary: summaries.write_summary,
+    commands.ReleaseSummary: summaries.release_summary,
+    queries.ResultSummaries: summaries.result_summaries,
     queries.VisitResults: reading.visit_results,
     queries.GetResult: reading.get_result,
     queries.ReadResult: reading.read_result,
@@ -44,6 +50,7 @@ HANDLERS = {
     queries.CorrectionQueue: corrections.correction_queue,
     queries.Rectifications: reading.rectifications,
     queries.PublicResults: publication.public_results,
+    queries.PublicVisits: publication.public_visits,
     queries.MyVisits: progress.my_visits,
     queries.ResultForm: progress.result_form,
     queries.VisitProgress: progress.visit_progress,

@@ -21,7 +21,8 @@ def add_evidence(cmd: AddEvidence, uow: UnitOfWork) -> Evidence:
     assignment_for(uow.session, cmd.inspection_id, cmd.inspector_id)
     if cmd.body is None or not cmd.filename:
         raise Invalid("缺少上传文件", fields={"file": ["请选择要上传的文件"]})
-    upload = check_upload(cmd.body, cmd.filename, "file", EVIDENCE_TYPES, MAX_EVIDENCE_BYTES)
+    upload = check_upload(cmd.body, cmd.filename, "file", EVIDENCE_TYPES, MAX_EVIDENCE_BYTES,
+                          max_pixels=uow.settings.upload_max_pixels)
     return store(uow, cmd.inspection_id, upload, cmd.actor)
 
 

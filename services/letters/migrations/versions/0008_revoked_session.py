@@ -1,0 +1,23 @@
+"""login sessions ended by logout or a password change (account.sessions_revoked, issue 13)
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-29 18:50:00
+
+"""
+from typing import Sequence, Union
+
+from shared.migrations import create_revoked_session_table_v1, drop_revoked_session_table_v1
+
+revision: str = '0008'
+down_revision: Union[str, Sequence[str], None] = '0007'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    create_revoked_session_table_v1()
+
+
+def downgrade() -> None:
+    drop_revoked_session_table_v1()
