@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from . import metrics
 from .errors import DomainError
 from .uow import UnitOfWork
 
@@ -38,11 +39,17 @@ def _retryable(error: Exception) -> bool:
 
 
 class MessageBus:
-    def __init__(self, uow_factory: Callable[..., UnitOfWork], handlers: dict[type, Callable], deps: dict):
+    def __init__(self, uow_factory: Callable[..., UnitOfWork], handlers: dict[type, Callable], deps: dict,
+                 service: str = ""):
         self.uow_factory, self.handlers, self.deps = uow_factory, dict(handlers), dict(deps)
+        self.service = service  # the label of its latency metric
         self._wanted: dict[Callable, dict] = {}
 
     def handle(self, message, *, uow: UnitOfWork | None = None, correlation_id: str | None = None) -> Any:
+        with metrics.handler_timer(self.service, type(message).__name__):  # by message type (issue 14)
+            return self._handle(message, uow=uow, correlation_id=correlation_id)
+
+    def _handle(self, message, *, uow: UnitOfWork | None = None, correlation_id: str | None = None) -> Any:
         """Run the message's handler. With `uow` the caller owns the transaction (a consumer commits the handler's
         effects with its inbox row); otherwise the bus opens, commits and closes one."""
         handler = self._handler(message)

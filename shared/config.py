@@ -12,6 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .topology import delays_valid
+
 SERVICES = ("intake", "draw", "letters", "results")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # the fixed fallback earlier versions signed tokens with when SECRET_KEY was unset: public, so never accepted again
@@ -46,6 +48,16 @@ class Settings:
     delivery_limit: int = 5
     prefetch: int = 20
     relay_batch: int = 200
+    retry_delays: str = "1,5,30,120"  # seconds before the 1st, 2nd, … retry of a failed delivery (last repeats)
+    outage_retry_after: int = 5  # Retry-After (s) of a 503 answered while the database is unreachable
+    # health and metrics (issue 14): the worker's HTTP probe, readiness thresholds, /metrics access, log format
+    worker_health_port: int = 0  # the worker's /healthz /readyz /metrics port (0: no probe server)
+    worker_health_bind: str = "127.0.0.1"  # its address ("0.0.0.0" for a scraper in another container)
+    outbox_backlog_max: int = 5000  # unsent outbox rows at which the service reports not ready
+    outbox_max_age_seconds: int = 300  # … or the age of the oldest unsent row
+    metrics_token: str = ""  # if set, /metrics wants `Authorization: Bearer <token>`
+    prometheus_multiproc_dir: str = ""  # gunicorn with several workers: prometheus_client's multiprocess directory
+    log_format: str = "text"  # "json": one JSON object per line
     # intake
     intake_deadline_check_seconds: int = 60
     # partner webhooks (intake): targets, sending and retry schedule
@@ -109,6 +121,11 @@ VARIABLES = {
     "TRUSTED_PROXIES": "trusted_proxies", "UPLOAD_MAX_PIXELS": "upload_max_pixels", "JSON_MAX_BYTES": "json_max_bytes",
     "RABBITMQ_MANAGEMENT_URL": "rabbitmq_management_url",
     "DELIVERY_LIMIT": "delivery_limit", "PREFETCH": "prefetch", "RELAY_BATCH": "relay_batch",
+    "RETRY_DELAYS": "retry_delays", "OUTAGE_RETRY_AFTER": "outage_retry_after",
+    "WORKER_HEALTH_PORT": "worker_health_port", "WORKER_HEALTH_BIND": "worker_health_bind",
+    "OUTBOX_BACKLOG_MAX": "outbox_backlog_max", "OUTBOX_MAX_AGE_SECONDS": "outbox_max_age_seconds",
+    "METRICS_TOKEN": "metrics_token", "PROMETHEUS_MULTIPROC_DIR": "prometheus_multiproc_dir",
+    "LOG_FORMAT": "log_format",
     "INTAKE_DEADLINE_CHECK_SECONDS": "intake_deadline_check_seconds",
     "WEBHOOK_ALLOW_PRIVATE_TARGETS": "webhook_allow_private_targets", "WEBHOOK_SEND_SECONDS": "webhook_send_seconds",
     "WEBHOOK_TIMEOUT_SECONDS": "webhook_timeout_seconds", "WEBHOOK_RETRY_BASE_SECONDS": "webhook_retry_base_seconds",
@@ -131,6 +148,7 @@ VARIABLES = {
     "AUDIT_PREVIOUS_PUBLIC_KEYS": "audit_previous_public_keys",
 }
 _MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batch": 1, "web_concurrency": 1,
+            "outage_retry_after": 1,
             "port": 1, "login_max_failures": 1, "login_lock_minutes": 1, "trusted_proxies": 0,
             "upload_max_pixels": 1_000_000, "json_max_bytes": 65536,
             "intake_deadline_check_seconds": 1, "draw_max_load": 0, "draw_naming_days": 1,
@@ -139,7 +157,8 @@ _MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batc
             "results_rectification_months": 1, "reports_monthly_due_day": 1, "reports_quarterly_due_day": 1,
             "webhook_send_seconds": 1, "webhook_timeout_seconds": 1, "webhook_retry_base_seconds": 1,
             "webhook_retry_max_seconds": 1, "webhook_retry_hours": 1, "webhook_batch": 1, "webhook_lease_seconds": 1,
-            "audit_checkpoint_minutes": 1}
+            "audit_checkpoint_minutes": 1, "worker_health_port": 0, "outbox_backlog_max": 1,
+            "outbox_max_age_seconds": 1}
 _ALGORITHMS = ("md5", "sha256", "sm3")
 
 
@@ -197,8 +216,12 @@ def load_settings(service: str, env: dict | None = None, defaults: dict | None =
                             f"{settings.draw_visit_latest_hour}: the earliest hour must come before the latest (≤ 23)")
     if settings.webhook_allow_private_targets.lower() not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
         raise SettingsError(f"WEBHOOK_ALLOW_PRIVATE_TARGETS={settings.webhook_allow_private_targets!r}: use 1 or 0")
+    if settings.log_format not in ("text", "json"):
+        raise SettingsError(f"LOG_FORMAT={settings.log_format!r}: use text or json")
     if settings.draw_algorithm not in _ALGORITHMS:
         raise SettingsError(f"DRAW_ALGORITHM={settings.draw_algorithm!r}: must be one of {', '.join(_ALGORITHMS)}")
+    if not delays_valid(settings.retry_delays):
+        raise SettingsError(f"RETRY_DELAYS={settings.retry_delays!r}: positive seconds, comma-separated (1,5,30,120)")
     return settings.with_(public_base_url=settings.public_base_url.rstrip("/"))
 
 

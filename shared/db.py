@@ -99,7 +99,10 @@ def messaging_models(base: type[DeclarativeBase]) -> dict[str, type]:
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    options = {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 10}
+    if "connect_timeout=" not in url:  # an unreachable host answers in 5 s, not after the OS's ~2 min (issue 14)
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
 
 
 READ_ONLY = "jointinspect_read_only"

@@ -13,7 +13,7 @@ import traceback
 
 from sqlalchemy import select, update
 
-from . import events
+from . import events, metrics
 from .runtime import ServiceRuntime
 from .topology import topic_matches
 
@@ -63,6 +63,7 @@ class EmbeddedBus:
                 uow.session.execute(update(outbox).where(outbox.seq == row.seq)
                                     .values(published_at=producer.clock.now()))
                 uow.commit()
+            metrics.published(producer.name, [row.event_type])
             done += 1
         return done
 
@@ -98,6 +99,7 @@ class EmbeddedBus:
                          attempts=attempts, created_at=consumer.clock.now()))
             uow.commit()
         log.error("embedded: %s dead-lettered %s after %d attempts", queue, event.id, attempts)
+        metrics.dead_lettered(consumer.name, event.name)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="embedded-bus", daemon=True)

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 
+from .outages import Outage, is_database_outage
 from .runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
@@ -18,16 +19,23 @@ class PeriodicJobs:
                      for interval, job in runtime.periodic]
         self.stop_event = threading.Event()
         self.thread: threading.Thread | None = None
+        self.outages: dict[int, Outage] = {}
 
     def run_due(self, last_run: dict, now: float) -> None:
         for index, (runtime, interval, job) in enumerate(self.jobs):
             if now - last_run.get(index, float("-inf")) >= interval:
                 last_run[index] = now
+                outage = self.outages.setdefault(index, Outage(f"{runtime.name} {job.__name__}", "database", log))
                 try:
                     job(runtime)
-                except Exception:
+                except Exception as exc:
+                    if is_database_outage(exc):  # one line per outage, not a traceback every interval
+                        outage.failed(exc)
+                        continue
                     log.exception("%s: periodic job %s failed; it runs again next interval", runtime.name,
                                   job.__name__)
+                else:
+                    outage.recovered()
 
     def _run(self) -> None:
         last_run: dict[int, float] = {}

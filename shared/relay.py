@@ -8,9 +8,11 @@ import threading
 import pika
 from sqlalchemy import select, update
 
+from . import metrics
 from .amqp import RECOVERABLE, Backoff, close_quietly, connect
 from .clock import utc
 from .events import CONTENT_TYPE
+from .outages import DATABASE_ERRORS, Outage, is_database_outage
 from .runtime import ServiceRuntime
 from .topology import EXCHANGE, declare_exchanges
 
@@ -28,9 +30,15 @@ class OutboxRelay:
     def __init__(self, runtime: ServiceRuntime, amqp_url: str, batch: int = 200, idle_seconds: float = 0.2):
         self.runtime, self.amqp_url, self.batch, self.idle_seconds = runtime, amqp_url, batch, idle_seconds
         self.published = 0
+        self.database = Outage(f"{runtime.name} relay", "database", log)
 
     def run(self, stop: threading.Event) -> None:
-        backoff = Backoff()
+        """Loop until `stop`: a broker or database outage is logged once, waited out with backoff and logged once
+        more when over (issue 14); any other error ends the thread, and the worker then exits to be restarted."""
+        name = f"{self.runtime.name} relay"
+        broker, database = Outage(name, "broker", log), self.database
+        backoff, connected_once = Backoff(), False
+        log.info("%s: started (batch %d)", name, self.batch)
         while not stop.is_set():
             connection = None
             try:
@@ -39,15 +47,37 @@ class OutboxRelay:
                 channel.confirm_delivery()
                 declare_exchanges(channel)
                 backoff.reset()
-                while not stop.is_set():
-                    if not self.publish_batch(channel):
-                        connection.process_data_events(time_limit=self.idle_seconds)  # keeps heartbeats alive
+                broker.recovered()
+                if not connected_once:
+                    log.info("%s: connected to the broker", name)
+                    connected_once = True
+                self._relay(connection, channel, stop, database)
             except RECOVERABLE as exc:
                 delay = backoff.next()
-                log.warning("%s relay: broker unavailable (%s); retrying in %.1fs", self.runtime.name, exc, delay)
+                broker.failed(exc, delay)
                 stop.wait(delay)
             finally:
                 close_quietly(connection)
+        log.info("%s: stopped after publishing %d events", name, self.published)
+
+    def _relay(self, connection, channel, stop: threading.Event, database: Outage) -> None:
+        """Publish while connected; while the database is away, keep the broker connection alive (heartbeats)
+        and try again with backoff — the pool's pre-ping replaces connections the restart broke."""
+        backoff = Backoff()
+        while not stop.is_set():
+            try:
+                published = self.publish_batch(channel)
+            except DATABASE_ERRORS as exc:
+                if not is_database_outage(exc):
+                    raise
+                delay = backoff.next()
+                database.failed(exc, delay)
+                connection.process_data_events(time_limit=delay)
+                continue
+            backoff.reset()
+            database.recovered()
+            if not published:
+                connection.process_data_events(time_limit=self.idle_seconds)  # keeps heartbeats alive
 
     def publish_batch(self, channel) -> int:
         """Publish one batch; rows confirmed before a failure are still marked, the rest wait for the retry.
@@ -79,4 +109,5 @@ class OutboxRelay:
                                     .values(published_at=self.runtime.clock.now()))
                 uow.commit()
         self.published += len(confirmed)
+        metrics.published(self.runtime.name, [row.event_type for row in rows[:len(confirmed)]])
         return len(confirmed)

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from . import metrics
 from .bus import MessageBus
 from .clock import Clock
 from .common_handlers import COMMON_HANDLERS, checkpoint_job
@@ -65,6 +66,17 @@ class ServiceRuntime:
             listener()
 
     def deliver(self, queue: str, event: Event) -> Outcome:
+        """`_deliver`, counted (issue 14): consumed, or failed when the handler raised — in both transports."""
+        try:
+            with metrics.handler_timer(self.name, event.name):
+                outcome = self._deliver(queue, event)
+        except Exception:
+            metrics.failed(self.name, event.name)
+            raise
+        metrics.consumed(self.name, event.name)
+        return outcome
+
+    def _deliver(self, queue: str, event: Event) -> Outcome:
         """Run the commands an event translates into, once per queue: the inbox row commits with their effects,
         so a redelivery (broker retry, relay republish, competing consumer) has no second effect."""
         translate = self.consumers[self.queues()[queue]]
@@ -104,5 +116,5 @@ def build_runtime(name: str, settings: Settings, clock: Clock | None, models: di
                              models=models, consumers=dict(consumers or {}), periodic=periodic)
     runtime.bus = MessageBus(runtime.unit_of_work, {**COMMON_HANDLERS, **handlers},
                              {"settings": settings, "clock": clock,
-                              "audit_signer": cache(partial(signer_for, settings)), **deps})
+                              "audit_signer": cache(partial(signer_for, settings)), **deps}, service=name)
     return runtime

@@ -12,15 +12,13 @@ from flask import Blueprint, Flask, jsonify
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_swagger_ui import get_swaggerui_blueprint
-from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 
-from . import amqp, web_input, web_security
+from . import health, metrics, web_input, web_outage, web_security
 from .audit_web import audit_blueprints
 from .auth import current_principal
 from .clock import local_display
 from .config import PROJECT_ROOT, require_secret_key
-from .db import READ_ONLY
 from .errors import HTTP_MESSAGES, DomainError, error_response, flatten_fields
 from .masking import mask_text
 from .openapi import API_DESCRIPTION, ApiContractPlugin, ErrorEnvelope
@@ -75,6 +73,7 @@ def create_service_app(runtime: ServiceRuntime, blueprints, token_resolvers=(),
     app.extensions["jointinspect"] = runtime
     app.extensions["jointinspect.token_resolvers"] = list(token_resolvers)
     app.register_blueprint(health_blueprint(name))
+    install_request_metrics(app, name)
     app.register_blueprint(get_swaggerui_blueprint(f"/{name}/docs", f"/{name}/docs/openapi.json",
                                                    config={"app_name": f"jointinspect {name} API"},
                                                    blueprint_name=f"{name}_swagger_ui"))
@@ -83,6 +82,7 @@ def create_service_app(runtime: ServiceRuntime, blueprints, token_resolvers=(),
     app.jinja_env.filters["localtime"] = lambda dt, seconds=False: local_display(dt, seconds, runtime.clock.tz)
     app.jinja_env.filters["masked"] = mask_text  # ID-card and mobile numbers in free text on public pages (N8)
     app.register_error_handler(DomainError, _domain_error)
+    web_outage.install(app, settings.outage_retry_after)  # database away: 503 + Retry-After, not 500
     app.extensions["jointinspect.session_revoked"] = session_revoked_check(runtime)
     web_security.install(app, settings.trusted_proxies, docs_prefix=f"/{name}/docs")
     web_input.install(app, settings.json_max_bytes, settings.upload_max_pixels)  # malformed input: 4xx, not 500
@@ -130,6 +130,7 @@ def today():
 
 
 def health_blueprint(name: str) -> Blueprint:
+    """/healthz (the process answers), /readyz (the service's pipeline: shared/health.py) and /metrics."""
     blueprint = Blueprint(f"{name}_health", __name__, url_prefix=f"/{name}")
     broker_checked: dict[str, float] = {}
 
@@ -140,38 +141,37 @@ def health_blueprint(name: str) -> Blueprint:
 
     @blueprint.get("/readyz")
     def readyz():
-        """Readiness: the database answers and, in distributed mode, the broker accepts a connection."""
+        """Readiness: database, broker (distributed) and an outbox its worker keeps publishing."""
         from flask import current_app
         runtime = runtime_of(current_app)
-        checks = {"database": _check_database(runtime)}
-        if runtime.settings.distributed:
-            checks["broker"] = _check_broker(runtime, broker_checked)
-        ready = all(value == "ok" for value in checks.values())
-        body = {"status": "ready" if ready else "not_ready", "service": name, "checks": checks}
-        if not ready:
-            body["message"] = "服务未就绪：" + "，".join(k for k, v in checks.items() if v != "ok") + " 不可用"
-        return jsonify(body), 200 if ready else 503
+        body, status = health.readiness(name, *health.pipeline_checks(runtime, broker_checked))
+        return jsonify(body), status
+
+    @blueprint.get("/metrics")
+    def metrics_endpoint():
+        """Prometheus exposition: counts and route patterns only, nothing personal; METRICS_TOKEN if set."""
+        from flask import Response, current_app, request
+        runtime = runtime_of(current_app)
+        if not metrics.token_accepted(runtime.settings.metrics_token, request.headers.get("Authorization")):
+            return error_response(401, "unauthorized", "需要指标令牌", {})
+        body, content_type = metrics.exposition([runtime], runtime.settings.prometheus_multiproc_dir)
+        return Response(body, content_type=content_type)
 
     return blueprint
 
 
-def _check_database(runtime: ServiceRuntime) -> str:
-    try:
-        with runtime.engine.execution_options(**{READ_ONLY: True}).connect() as connection:
-            connection.execute(text("SELECT 1"))  # a deferred BEGIN on SQLite: never queued behind a writer
-        return "ok"
-    except Exception as exc:  # any driver error means not ready
-        log.warning("readyz: database check failed: %s", exc)
-        return "unavailable"
+def install_request_metrics(app: Flask, name: str) -> None:
+    """HTTP latency by route pattern (`url_rule`, never the raw path: ids would make a series per task)."""
+    from flask import g, request
 
+    @app.before_request
+    def _start_timer():
+        g.metrics_started = time.perf_counter()
 
-def _check_broker(runtime: ServiceRuntime, cache: dict[str, float]) -> str:
-    if time.monotonic() - cache.get("ok_at", -1e9) < 5:
-        return "ok"
-    try:
-        amqp.close_quietly(amqp.connect(runtime.settings.amqp_url, f"{runtime.name}-readyz"))
-        cache["ok_at"] = time.monotonic()
-        return "ok"
-    except amqp.RECOVERABLE as exc:
-        log.warning("readyz: broker check failed: %s", exc)
-        return "unavailable"
+    @app.after_request
+    def _observe(response):
+        started = g.pop("metrics_started", None)
+        if started is not None:
+            route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+            metrics.observe_http(name, request.method, route, response.status_code, time.perf_counter() - started)
+        return response

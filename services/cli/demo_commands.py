@@ -89,15 +89,16 @@ def demo_info(args) -> int:
     if not settings.secret_key and demo_file.exists():
         settings = settings.with_(secret_key=demo_secret_key(settings.var_dir))
     if not demo_file.exists():
-        print("尚无示范数据：请先运行 `jointinspect up`（或 `make run`）。", file=sys.stderr)
+        print("尚无示范数据：请先运行 `jointinspect up`（或 `make run`；分布式：`jointinspect demo seed`）。",
+              file=sys.stderr)
         return 1
     info = json.loads(demo_file.read_text(encoding="utf-8"))
     clerk_token = issue_token(settings.secret_key, Principal("clerk", "clerk01", "STHJ", "综合科 刘敏"))
     out = {"base_url": settings.public_base_url, "departments": info["departments"], "clerk": info["clerk"],
            "approver": info["approver"], "inspector": info["example_inspector"], "clerk_token": clerk_token,
            "department_users": info.get("department_users", []),
-           "open_plan": info["open_plan"], "completed_plan": info["completed_plan"],
-           "completed_inspection": info["completed_inspection"], "draw_id": info["draw_id"]}
+           "open_plan": info["open_plan"], "completed_plan": info.get("completed_plan"),  # `demo seed`: none
+           "completed_inspection": info.get("completed_inspection"), "draw_id": info.get("draw_id")}
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0

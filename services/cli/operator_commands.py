@@ -1,9 +1,15 @@
-"""What an operator runs in distributed mode: serve, worker, migrate, dead letters, fonts."""
+"""What an operator runs in distributed mode: serve, worker, migrate, fonts (dead letters: dead_letter_commands.py)."""
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import sys
 
-from shared.config import load_settings, require_secret_key
+from shared import logs
+from shared.config import SERVICES, load_settings, require_secret_key
+
+log = logging.getLogger("jointinspect")
 
 
 def serve(args) -> int:
@@ -20,6 +26,9 @@ def serve(args) -> int:
             self.cfg.set("bind", bind)
             self.cfg.set("workers", workers)
             self.cfg.set("accesslog", "-")
+            for hook, run in _serve_hooks(args.service, bind, workers, settings).items():
+                self.cfg.set(hook, run)
+            self.cfg.set("control_socket", control_socket(args.service, bind, settings.var_dir))
 
         def load(self):
             return registry.build(args.service, settings)
@@ -28,7 +37,35 @@ def serve(args) -> int:
     return 0
 
 
+def _serve_hooks(service: str, bind: str, workers: int, settings) -> dict:
+    """gunicorn master hooks: the start and stop lines (issue 14), and the multiprocess metrics of a dead worker
+    removed (PROMETHEUS_MULTIPROC_DIR) so its gauges do not linger."""
+    from shared import metrics
+    mode = "distributed" if settings.distributed else "standalone"
+    return {"when_ready": lambda server: logs.lifecycle(log, "serve started", service, mode, bind=bind,
+                                                        workers=workers),
+            "on_exit": lambda server: logs.lifecycle(log, "serve stopped", service, mode),
+            "on_starting": lambda server: metrics.reset_multiproc_dir(settings.prometheus_multiproc_dir),
+            "child_exit": lambda server, child: metrics.mark_process_dead(settings.prometheus_multiproc_dir,
+                                                                          child.pid)}
+
+
+def control_socket(service: str, bind: str, var_dir) -> str:
+    """gunicorn ≥ 24 opens a control socket at $XDG_RUNTIME_DIR/gunicorn.ctl (or ~/.gunicorn/) by default: the
+    same path for every master on the machine, so each `serve` took it over from the previous one (issue 14).
+    One per service and bind instead, under var/run — or the temp dir when that path is too long for a socket."""
+    import tempfile
+    from pathlib import Path
+    name = f"gunicorn-{service}-{bind.rsplit(':', 1)[-1]}.ctl"
+    folder = Path(var_dir) / "run"
+    if len(str(folder / name)) > 100:  # AF_UNIX paths are limited to 108 bytes
+        folder = Path(tempfile.gettempdir()) / f"jointinspect-{os.getuid()}"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(folder / name)
+
+
 def worker(args) -> int:
+    from shared.health import serve_worker_health
     from shared.signing import require_signing_key
     from shared.worker import Worker
 
@@ -38,42 +75,36 @@ def worker(args) -> int:
         print("worker 需要 AMQP_URL（分布式模式）。", file=sys.stderr)
         return 2
     require_signing_key(settings)  # the worker signs the audit checkpoints: with the configured key only
-    Worker(registry.start(args.service, settings)).run_forever()
-    return 0
+    runtime = registry.start(args.service, settings)
+    process = Worker(runtime)
+    probe = serve_worker_health(process, runtime)  # /healthz /readyz /metrics on WORKER_HEALTH_PORT (0: none)
+    signal.signal(signal.SIGTERM, _interrupt)  # `docker stop`: stop the threads and log it, like Ctrl-C
+    logs.lifecycle(log, "worker started", args.service, "distributed", health_port=probe.port if probe else 0)
+    code = process.run_forever() or 0
+    if probe:
+        probe.stop()
+    logs.lifecycle(log, "worker stopped", args.service, "distributed", exit_code=code)
+    return code
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def migrate(args) -> int:
+    """Every service by default (issue 14): create its PostgreSQL database if missing, upgrade it to head and, in
+    distributed mode, declare its queues (broker_setup.py). Idempotent, so an operator can run it before every
+    start."""
     from .. import registry
-    for name in args.services:
-        registry.migrate(name)
-        print(f"{name}: migrated")
-    return 0
-
-
-def dead_list(args) -> int:
-    from shared import dead_letters
-
-    from .. import registry
-    runtime = registry.start(args.service)
-    if runtime.settings.distributed:
-        for queue, depth in dead_letters.broker_depths(runtime, runtime.settings.amqp_url).items():
-            print(f"{queue}: {depth}")
-        return 0
-    for row in dead_letters.pending_embedded(runtime):
-        print(f"{row.queue} {row.event_id} 尝试 {row.attempts} 次：{row.error.strip().splitlines()[-1]}")
-    return 0
-
-
-def dead_replay(args) -> int:
-    from shared import dead_letters
-
-    from .. import registry
-    runtime = registry.start(args.service)
-    if runtime.settings.distributed:
-        moved = sum(dead_letters.replay_broker(runtime.settings.amqp_url, q) for q in runtime.queues())
-    else:
-        moved = dead_letters.replay_embedded(runtime)
-    print(f"{args.service}: 已重新投递 {moved} 条消息")
+    from .broker_setup import declare_queues
+    from .database_creation import ensure_database
+    for name in args.services or list(SERVICES):
+        settings = load_settings(name)
+        settings.var_dir.mkdir(parents=True, exist_ok=True)  # SQLite files live there
+        created = ensure_database(settings.database_url)
+        registry.migrate(name, settings)
+        queues = f"，消息队列 {declare_queues(name, settings)} 个已就绪" if settings.distributed else ""
+        print(f"{name}：{'已新建数据库并' if created else ''}升级到最新结构{queues}")
     return 0
 
 

@@ -5,7 +5,15 @@ import argparse
 
 from shared.config import SERVICES
 
-from . import audit_commands, demo_commands, operator_commands, partner_commands, record_commands
+from . import (
+    audit_commands,
+    dead_letter_commands,
+    demo_commands,
+    operator_commands,
+    partner_commands,
+    record_commands,
+    setup_commands,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,12 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run one service's relay and consumers")
     worker.add_argument("service", choices=SERVICES)
     worker.set_defaults(func=operator_commands.worker)
-    migrate = sub.add_parser("migrate", help="upgrade databases")
-    migrate.add_argument("services", nargs="*", choices=SERVICES, default=list(SERVICES))
+    migrate = sub.add_parser("migrate", help="create missing databases and upgrade them (default: every service)")
+    migrate.add_argument("services", nargs="*", type=_service, metavar="service",  # choices= refuses an empty
+                         help=f"any of {', '.join(SERVICES)}; default: all")   # list on Python 3.11
     migrate.set_defaults(func=operator_commands.migrate)
     _records(sub)
     partner_commands.register(sub)
+    setup_commands.register(sub)
     return parser
+
+
+def _service(name: str) -> str:
+    if name not in SERVICES:
+        raise argparse.ArgumentTypeError(f"invalid choice: {name!r} (choose from {', '.join(SERVICES)})")
+    return name
 
 
 def _records(sub) -> None:
@@ -56,12 +72,7 @@ def _records(sub) -> None:
     load.add_argument("--file", default=None, help="default: services/intake/data/catalog.yaml")
     load.add_argument("--reason", default="载入抽查事项清单")
     load.set_defaults(func=record_commands.catalog_load)
-    dead = sub.add_parser("dead-letters", help="messages that kept failing")
-    dead_sub = dead.add_subparsers(required=True, metavar="action")
-    for action, func in (("list", operator_commands.dead_list), ("replay", operator_commands.dead_replay)):
-        command = dead_sub.add_parser(action, help=f"{action} a service's dead letters")
-        command.add_argument("service", choices=SERVICES)
-        command.set_defaults(func=func)
+    dead_letter_commands.register(sub)
     fonts = sub.add_parser("fonts", help="letter fonts")
     fonts.add_subparsers(required=True, metavar="action").add_parser(
         "build", help="pre-subset the letter fonts into var/fonts").set_defaults(func=operator_commands.fonts_build)

@@ -83,7 +83,7 @@ def test_a_failure_rolls_back_the_handlers_partial_writes(system):
 
 def test_embedded_dead_letters_can_be_replayed(system):
     from services.results.consumers import inspectors_assigned
-    from shared import dead_letters
+    from shared import dead_letters_embedded as dead_letters
     results = system.runtime("results")
     results.consumers["inspectors.assigned"] = lambda event: (_ for _ in ()).throw(RuntimeError("not yet"))
     _emit_assigned(system)

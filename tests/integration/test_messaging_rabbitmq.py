@@ -90,7 +90,7 @@ def test_a_message_that_always_fails_ends_in_the_dead_letter_queue(results_runti
         raise RuntimeError("handler bug")
 
     results_runtime.consumers["inspectors.assigned"] = always_fails
-    consumer = Consumer(results_runtime, amqp_url, prefetch=10, delivery_limit=3)
+    consumer = Consumer(results_runtime, amqp_url, prefetch=10, delivery_limit=3, retry_delays=(0.2,))
     with running(consumer):
         event_id, body = _assigned_event("poison")
         _publish(amqp_url, "inspectors.assigned", body, event_id)
@@ -259,7 +259,7 @@ def test_dead_letters_can_be_replayed_once_the_cause_is_fixed(results_runtime, a
         return inspectors_assigned(event)
 
     results_runtime.consumers["inspectors.assigned"] = sometimes_fails
-    consumer = Consumer(results_runtime, amqp_url, delivery_limit=2)
+    consumer = Consumer(results_runtime, amqp_url, delivery_limit=2, retry_delays=(0.2,))
     with running(consumer):
         event_id, body = _assigned_event("replay-me")
         _publish(amqp_url, "inspectors.assigned", body, event_id)
