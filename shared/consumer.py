@@ -4,7 +4,10 @@ work in worker threads so pika's I/O thread keeps heartbeats alive, reconnect af
 Settlement (issue 14): success or duplicate → ack; a database outage → the handler thread waits until the
 database answers and tries again, the message stays unacked and is never counted against it; any other handler
 error → republished to the service's delay queue (shared/topology.py) with the attempt count, then acked, and
-after `delivery_limit` failed attempts published to `<queue>.dead` with the first failure's reason;
+after `delivery_limit` failed attempts published to `<queue>.dead` with the first failure's reason; an event that
+came before one it depends on (`NotYet`: several consumers, a thread pool and one queue per event type mean no order
+between an inspection's events) → put back in a delay queue without counting an attempt, up to `defer_limit`
+times (then its failures count, so an event whose predecessor never comes is dead-lettered, not kept forever);
 unparseable body → reject without requeue (dead-lettered by the broker at once).
 """
 from __future__ import annotations
@@ -21,12 +24,14 @@ from pika.exceptions import AMQPError
 
 from . import events, metrics
 from .amqp import RECOVERABLE, Backoff, close_quietly, connect
+from .errors import NotYet
 from .outages import Outage, describe, is_database_outage
 from .runtime import ServiceRuntime
 from .topology import (
     ATTEMPTS_HEADER,
     DEAD_AT_HEADER,
     DEAD_LETTER_EXCHANGE,
+    DEFERRALS_HEADER,
     FIRST_FAILURE_AT_HEADER,
     FIRST_FAILURE_REASON_HEADER,
     LAST_FAILURE_REASON_HEADER,
@@ -45,8 +50,9 @@ DEFAULT_RETRY_DELAYS = (1.0, 5.0, 30.0, 120.0)
 class Consumer:
     def __init__(self, runtime: ServiceRuntime, amqp_url: str, prefetch: int = 20,
                  delivery_limit: int = 5, workers: int = 4, retry_delays: tuple[float, ...] = DEFAULT_RETRY_DELAYS,
-                 hold_seconds: float = 600.0):
+                 hold_seconds: float = 600.0, defer_limit: int = 12):
         self.runtime, self.amqp_url, self.hold_seconds = runtime, amqp_url, hold_seconds
+        self.defer_limit = defer_limit  # with the default delays ≈ 19 min for a predecessor to arrive
         self.prefetch, self.delivery_limit, self.retry_delays = prefetch, delivery_limit, tuple(retry_delays)
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{runtime.name}-handler")
         self.ready = threading.Event()
@@ -109,6 +115,8 @@ class Consumer:
         while True:
             try:
                 self.runtime.deliver(queue, event)
+            except NotYet as exc:
+                return self._defer(delivery, exc)
             except Exception as exc:
                 if not is_database_outage(exc):
                     return self._failed(delivery, exc)
@@ -130,6 +138,23 @@ class Consumer:
         headers[ORIGINAL_SENDER_HEADER] = delivery.event.sender or ""
         headers[RETRY_DELAY_HEADER] = delay_label(self.retry_delays[-1])
         log.debug("%s: database still unavailable; %s waits in the delay queue", delivery.queue, delivery.event.id)
+        self._forward(delivery, retry_exchange_name(self.runtime.name), headers)
+
+    def _defer(self, delivery: "Delivery", exc: NotYet) -> None:
+        """An event ahead of its predecessor: wait in a delay queue (growing delays), attempts untouched."""
+        headers = dict(delivery.properties.headers or {})
+        deferrals = int(headers.get(DEFERRALS_HEADER, 0)) + 1
+        if deferrals > self.defer_limit:
+            return self._failed(delivery, exc)  # the predecessor is overdue: now it counts toward poison
+        headers[DEFERRALS_HEADER] = deferrals
+        headers[ORIGINAL_SENDER_HEADER] = delivery.event.sender or ""
+        if delivery.routing_key and delivery.routing_key != delivery.queue:
+            headers.setdefault(ORIGINAL_ROUTING_KEY_HEADER, delivery.routing_key)
+        delay = self.retry_delays[min(deferrals, len(self.retry_delays)) - 1]
+        headers[RETRY_DELAY_HEADER] = delay_label(delay)
+        log.info("%s: %s came before an event it depends on (%s); deferred %s (%d of %d)", delivery.queue,
+                 delivery.event.id, exc, delay_label(delay), deferrals, self.defer_limit)
+        metrics.deferred(self.runtime.name, delivery.event.name)
         self._forward(delivery, retry_exchange_name(self.runtime.name), headers)
 
     def _failed(self, delivery: "Delivery", exc: Exception) -> None:

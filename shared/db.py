@@ -5,6 +5,7 @@ Each service declares its own `Base` and binds these mixins to it, so each keeps
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from sqlalchemy import JSON, DateTime, Index, Integer, LargeBinary, String, Text, create_engine, event
@@ -146,6 +147,12 @@ def service_database() -> tuple[type[DeclarativeBase], dict[str, type]]:
     """A service's own declarative base and its messaging tables."""
     base = type("Base", (DeclarativeBase,), {"__doc__": "Declarative base of one service's own database."})
     return base, messaging_models(base)
+
+
+def advisory_key(name: str) -> int:
+    """A PostgreSQL advisory lock key (signed 64-bit) for `name`: stable across processes and Python versions
+    (not `hash()`), so every worker of a service agrees on it."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
 def is_postgres(session) -> bool:

@@ -19,6 +19,14 @@ HTTP_MESSAGES = {
 }
 
 
+class NotYet(Exception):
+    """An event arrived before one it depends on (issue 14): e.g. `inspectors.replaced` of an inspection whose
+    `inspectors.assigned` this service has not handled yet — they travel on different queues, and competing
+    consumers or a handler thread pool may take them in either order. The consumer hands it back to a delay queue
+    without counting a failed attempt (shared/consumer.py), so it is handled once its predecessor has been; its
+    handler changed nothing (the transaction rolls back)."""
+
+
 class DomainError(Exception):
     status = 400
     code = "bad_request"

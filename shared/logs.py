@@ -12,7 +12,8 @@ import os
 from datetime import datetime, timezone
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-CHATTY = ("weasyprint", "fontTools", "alembic", "pika")  # their INFO lines drown the service's own
+CHATTY = ("weasyprint", "fontTools", "alembic")  # their INFO lines drown the service's own
+# pika is not here: shared/amqp.py quiets it further (CRITICAL) since relay and consumer report each outage once
 
 
 class JsonFormatter(logging.Formatter):

@@ -25,6 +25,8 @@ CONSUMED = Counter("jointinspect_events_consumed", "Events a service's consumer 
                    ["service", "event_type"])
 FAILED = Counter("jointinspect_events_failed", "Event deliveries whose handler raised (each attempt)",
                  ["service", "event_type"])
+DEFERRED = Counter("jointinspect_events_deferred", "Events that came before one they depend on and were put back "
+                   "in a delay queue (not failures)", ["service", "event_type"])
 DEAD_LETTERED = Counter("jointinspect_events_dead_lettered", "Events given up on and set aside as dead letters",
                         ["service", "event_type"])
 HANDLER_SECONDS = Histogram("jointinspect_handler_seconds", "Time the message bus spent on one message",
@@ -44,6 +46,10 @@ def consumed(service: str, event_type: str) -> None:
 
 def failed(service: str, event_type: str) -> None:
     FAILED.labels(service, event_type).inc()
+
+
+def deferred(service: str, event_type: str) -> None:
+    DEFERRED.labels(service, event_type).inc()
 
 
 def dead_lettered(service: str, event_type: str) -> None:

@@ -11,6 +11,7 @@ from enum import Enum
 from functools import cache, partial
 from typing import Callable
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
@@ -20,7 +21,8 @@ from .bus import MessageBus
 from .clock import Clock
 from .common_handlers import COMMON_HANDLERS, checkpoint_job
 from .config import Settings
-from .db import make_engine, session_factories
+from .db import advisory_key, make_engine, session_factories
+from .errors import NotYet
 from .events import Event
 from .signing import signer_for
 from .topology import queue_name
@@ -70,6 +72,8 @@ class ServiceRuntime:
         try:
             with metrics.handler_timer(self.name, event.name):
                 outcome = self._deliver(queue, event)
+        except NotYet:
+            raise  # deferred, not failed: its predecessor has not been handled yet (shared/consumer.py)
         except Exception:
             metrics.failed(self.name, event.name)
             raise
@@ -82,6 +86,7 @@ class ServiceRuntime:
         translate = self.consumers[self.queues()[queue]]
         inbox = self.models["Inbox"]
         with self.unit_of_work(event.correlation_id) as uow:
+            self._serialize(uow, event)
             if uow.get(inbox, (queue, event.id)) is not None:
                 return Outcome.DUPLICATE
             try:
@@ -95,6 +100,15 @@ class ServiceRuntime:
                     return Outcome.DUPLICATE
                 raise
         return Outcome.PROCESSED
+
+    def _serialize(self, uow: UnitOfWork, event: Event) -> None:
+        """One inspection's events are handled one at a time across this service's handler threads and worker
+        processes (issue 14): on PostgreSQL the transaction first takes an advisory lock on the event's subject,
+        held until it commits. Two concurrent handlers of one visit (`visit.scheduled` versions 2 and 3) would
+        otherwise both read version 1 and the later commit win, stale or not; serialized, the second reads what
+        the first committed and its version check decides. SQLite has one writer at a time already."""
+        if event.subject and self.engine.dialect.name == "postgresql":
+            uow.session.execute(select(func.pg_advisory_xact_lock(advisory_key(f"subject:{event.subject}"))))
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -19,6 +19,8 @@ replayed message gets all its attempts again):
   jointinspect-original-sender the broker user who published the original (believed only on a copy whose
                                AMQP user_id is the consuming service's own user)
   jointinspect-retry-delay     which delay queue the retry exchange routes it to (e.g. "5s")
+  x-jointinspect-deferrals     times it came before an event it depends on (shared.errors.NotYet) and was put
+                               back in a delay queue without counting an attempt
 After `delivery limit` failed attempts the consumer publishes it to `jointinspect.dlx` → `<queue>.dead` itself,
 with those headers. The queue's own `x-delivery-limit` stays as the backstop for messages that are redelivered
 without a handler verdict (a worker that crashes on them).
@@ -33,6 +35,7 @@ FIRST_FAILURE_AT_HEADER = "x-first-failure-at"
 LAST_FAILURE_REASON_HEADER = "x-last-failure-reason"
 ORIGINAL_ROUTING_KEY_HEADER = "x-original-routing-key"
 DEAD_AT_HEADER = "x-jointinspect-dead-at"
+DEFERRALS_HEADER = "x-jointinspect-deferrals"
 ORIGINAL_SENDER_HEADER = "jointinspect-original-sender"  # kept by `replay`, which drops `x-`
 RETRY_DELAY_HEADER = "jointinspect-retry-delay"  # no `x-`: a headers exchange ignores those when matching
 

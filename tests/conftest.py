@@ -15,7 +15,7 @@ PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:54
 AMQP_BASE = os.environ.get("TEST_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
 
 
-LAYERS = ("unit", "integration", "e2e", "browser")
+LAYERS = ("unit", "integration", "e2e", "browser", "faults")
 
 
 def pytest_collection_modifyitems(items):

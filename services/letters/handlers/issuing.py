@@ -8,7 +8,7 @@ from datetime import datetime
 
 from shared.clock import utc
 from shared.config import Settings
-from shared.errors import found
+from shared.errors import NotYet, found
 from shared.ids import new_id
 from shared.uow import UnitOfWork
 
@@ -79,8 +79,11 @@ def reissue_after_replacement(cmd: ReissueAfterReplacement, uow: UnitOfWork, set
                               render_documents) -> bool:
     """On `inspectors.replaced` (S13): the set naming the old team is revoked — it stays on record and its
     verification page says so — and a new one, with a new number and the same fixed time, names the new team.
-    Before the time is fixed only the team is updated: the set is issued with the new team once it is."""
+    Before the time is fixed only the team is updated: the set is issued with the new team once it is. Before the
+    team itself is known (`inspectors.assigned` travels on another queue) it waits (issue 14)."""
     visit = _visit(uow, cmd.inspection_id)
+    if visit.inspectors is None:
+        raise NotYet(f"inspection {cmd.inspection_id} has no team yet")
     leader = next((i["id"] for i in visit.inspectors or [] if i.get("leader")), None)
     if leader not in {i["id"] for i in cmd.inspectors}:
         leader = None  # the leader was the one replaced: the event's mark, else the first member, leads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from shared.errors import NotYet
 from shared.uow import UnitOfWork
 
 from ..adapters.db import Assignment, VisitSchedule
@@ -24,11 +25,12 @@ def record_assignment(cmd: RecordAssignment, uow: UnitOfWork) -> None:
 
 
 def record_replacement(cmd: RecordReplacement, uow: UnitOfWork) -> None:
-    """On `inspectors.replaced` (S13): from now on the new member records for the old member's departments."""
+    """On `inspectors.replaced` (S13): from now on the new member records for the old member's departments.
+    Before the assignment is known (its event travels on another queue) it waits: built from the replacement
+    alone, the assignment would lose its leader and how each department's members came (issue 14)."""
     assignment = uow.get(Assignment, cmd.inspection_id)
     if assignment is None:
-        return record_assignment(RecordAssignment(cmd.inspection_id, cmd.draw_id, cmd.inspectors, cmd.inspection),
-                                 uow)
+        raise NotYet(f"inspection {cmd.inspection_id} has no assignment yet")
     assignment.inspector_ids = [i["id"] for i in cmd.inspectors]
     assignment.inspectors = list(cmd.inspectors)
     assignment.parts = replace_member(assignment.parts, cmd.old_inspector, cmd.new_inspector)
