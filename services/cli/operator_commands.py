@@ -75,7 +75,7 @@ def worker(args) -> int:
         print("worker 需要 AMQP_URL（分布式模式）。", file=sys.stderr)
         return 2
     require_signing_key(settings)  # the worker signs the audit checkpoints: with the configured key only
-    runtime = registry.start(args.service, settings)
+    runtime = _start_waiting(lambda: registry.start(args.service, settings), f"{args.service} worker")
     process = Worker(runtime)
     probe = serve_worker_health(process, runtime)  # /healthz /readyz /metrics on WORKER_HEALTH_PORT (0: none)
     signal.signal(signal.SIGTERM, _interrupt)  # `docker stop`: stop the threads and log it, like Ctrl-C
@@ -85,6 +85,27 @@ def worker(args) -> int:
         probe.stop()
     logs.lifecycle(log, "worker stopped", args.service, "distributed", exit_code=code)
     return code
+
+
+def _start_waiting(start, who: str):
+    """Start-up waits a database outage out like a running worker does (issue 14): a worker restarted while
+    PostgreSQL restarts must not need a second restart. One warning when it begins, one line when it is back."""
+    import time
+
+    from shared.outages import Outage, is_database_outage
+    outage, delay = Outage(who, "database", log), 0.5
+    while True:
+        try:
+            runtime = start()
+        except Exception as exc:
+            if not is_database_outage(exc):
+                raise
+            outage.failed(exc, retry_in=delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 15)
+            continue
+        outage.recovered()
+        return runtime
 
 
 def _interrupt(signum, frame):
