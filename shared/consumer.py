@@ -137,6 +137,8 @@ class Consumer:
         headers = dict(delivery.properties.headers or {})
         headers[ORIGINAL_SENDER_HEADER] = delivery.event.sender or ""
         headers[RETRY_DELAY_HEADER] = delay_label(self.retry_delays[-1])
+        if delivery.routing_key and delivery.routing_key != delivery.queue:
+            headers.setdefault(ORIGINAL_ROUTING_KEY_HEADER, delivery.routing_key)
         log.debug("%s: database still unavailable; %s waits in the delay queue", delivery.queue, delivery.event.id)
         self._forward(delivery, retry_exchange_name(self.runtime.name), headers)
 
@@ -195,6 +197,9 @@ class Consumer:
         def forward():
             if not d.channel.is_open:
                 return  # the original is redelivered; nothing was published
+            if not d.publisher.is_open:  # the broker closed it (e.g. a refused publish): the connection is rebuilt
+                log.warning("%s: publishing channel closed; reconnecting to forward %s", d.queue, d.event.id)
+                return d.connection.close()  # the original stays unacked and is redelivered after the reconnect
             try:
                 d.publisher.basic_publish(exchange, d.queue, d.body, copy, mandatory=True)
             except AMQPError as error:  # unroutable or refused: keep the original, the broker's limit still applies

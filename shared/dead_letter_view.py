@@ -8,17 +8,26 @@ from datetime import datetime, timezone
 
 import pika
 
+from .topology import (
+    ATTEMPTS_HEADER,
+    DEAD_AT_HEADER,
+    DEFERRALS_HEADER,
+    FIRST_FAILURE_AT_HEADER,
+    FIRST_FAILURE_REASON_HEADER,
+    LAST_FAILURE_REASON_HEADER,
+    ORIGINAL_ROUTING_KEY_HEADER,
+)
+
 REPLAYS_HEADER = "x-jointinspect-replays"  # how many times an operator replayed this message
 REPLAYED_AT_HEADER = "x-jointinspect-replayed-at"
 # what the consumer records on a failing message (shared/topology.py); the first one found wins
-ATTEMPTS_HEADER = "x-jointinspect-attempts"
-FIRST_REASON_HEADER, FIRST_AT_HEADER = "x-first-failure-reason", "x-first-failure-at"
-LAST_REASON_HEADER = "x-last-failure-reason"
-DEAD_AT_HEADERS = ("x-dead-lettered-at", "x-jointinspect-dead-at")
-ROUTING_KEY_HEADERS = ("x-original-routing-key", "jointinspect-original-routing-key")
+FIRST_REASON_HEADER, FIRST_AT_HEADER = FIRST_FAILURE_REASON_HEADER, FIRST_FAILURE_AT_HEADER
+LAST_REASON_HEADER = LAST_FAILURE_REASON_HEADER
+DEAD_AT_HEADERS = ("x-dead-lettered-at", DEAD_AT_HEADER)
+ROUTING_KEY_HEADERS = (ORIGINAL_ROUTING_KEY_HEADER,)
 # dropped on replay, so the consumer counts attempts afresh and the broker records a new death; the first
 # failure's reason and time are kept (and filled in from x-death when the broker alone recorded it)
-DROPPED_HEADERS = ("x-death", "x-delivery-count", ATTEMPTS_HEADER, *DEAD_AT_HEADERS)
+DROPPED_HEADERS = ("x-death", "x-delivery-count", ATTEMPTS_HEADER, DEFERRALS_HEADER, *DEAD_AT_HEADERS)
 DROPPED_PREFIXES = ("x-first-death-", "x-last-death-")
 
 

@@ -3,6 +3,7 @@ the logging that says once that something went away and once that it is back, in
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 
@@ -23,18 +24,36 @@ DATABASE_ERRORS = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.Timeou
 
 def is_database_outage(exc: BaseException | None) -> bool:
     """True when `exc` (or what caused it) means "the database is not reachable right now" rather than "this
-    statement is wrong": the first is waited out, the second is a bug or bad data and goes through the normal
-    retry-then-dead-letter path. An IntegrityError is a DBAPIError too, so only an invalidated connection
-    counts among the other DBAPIErrors."""
+    statement failed": the first is waited out, the second (a statement timeout, a deadlock, a full disk, a bad
+    parameter) goes through the normal retry-then-dead-letter path, or a message failing the same way every time
+    would be held and parked for ever. Connection-level only: a pool that cannot hand out a connection, an
+    invalidated connection, PostgreSQL's connection-exception class 08 and its shutdown/starting-up states, a
+    psycopg error raised before any statement (no SQLSTATE), SQLite's busy/locked/unopenable database."""
     seen = 0
     while exc is not None and seen < 10:
-        if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
-                            PsycopgOperationalError)):
+        if isinstance(exc, sa_exc.TimeoutError):
             return True
         if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
             return True
-        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+        if isinstance(exc, sa_exc.OperationalError) and isinstance(exc.orig, OSError):
+            return True  # the socket itself: refused, reset, unreachable
+        if isinstance(exc, PsycopgOperationalError) or type(exc).__module__.startswith("psycopg"):
+            state = getattr(exc, "sqlstate", None)
+            if isinstance(exc, PsycopgOperationalError) and state is None:
+                return True  # the connection itself failed or was closed: no statement ever ran
+            if state and (state.startswith("08") or state in CONNECTION_STATES):
+                return True
+            if state:
+                return False
+        if isinstance(exc, sqlite3.OperationalError):
+            return any(words in str(exc) for words in SQLITE_OUTAGE_WORDS)
+        origin = exc.orig if isinstance(exc, sa_exc.DBAPIError) else None  # the driver's own error
+        exc, seen = origin or exc.__cause__ or exc.__context__, seen + 1
     return False
+
+
+CONNECTION_STATES = ("57P01", "57P02", "57P03")  # admin_shutdown, crash_shutdown, cannot_connect_now
+SQLITE_OUTAGE_WORDS = ("database is locked", "unable to open database", "disk I/O error")
 
 
 def describe(exc: BaseException) -> str:

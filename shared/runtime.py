@@ -24,6 +24,7 @@ from .config import Settings
 from .db import advisory_key, make_engine, session_factories
 from .errors import NotYet
 from .events import Event
+from .outages import is_database_outage
 from .signing import signer_for
 from .topology import queue_name
 from .uow import UnitOfWork
@@ -70,12 +71,12 @@ class ServiceRuntime:
     def deliver(self, queue: str, event: Event) -> Outcome:
         """`_deliver`, counted (issue 14): consumed, or failed when the handler raised — in both transports."""
         try:
-            with metrics.handler_timer(self.name, event.name):
-                outcome = self._deliver(queue, event)
+            outcome = self._deliver(queue, event)  # bus.handle times each command it runs (metrics.HANDLER_SECONDS)
         except NotYet:
             raise  # deferred, not failed: its predecessor has not been handled yet (shared/consumer.py)
-        except Exception:
-            metrics.failed(self.name, event.name)
+        except Exception as exc:
+            if not is_database_outage(exc):  # an outage is waited out, not an attempt (shared/consumer.py)
+                metrics.failed(self.name, event.name)
             raise
         metrics.consumed(self.name, event.name)
         return outcome

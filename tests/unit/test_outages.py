@@ -33,6 +33,23 @@ def test_an_unreachable_database_is_an_outage_and_a_constraint_violation_is_not(
     assert is_database_outage(invalidated)
 
 
+def test_only_connection_level_database_errors_are_outages():
+    """A statement timeout or a deadlock is an OperationalError too, but it fails the same message every time:
+    counted as an outage, that message would be held and parked for ever instead of dead-lettered (review)."""
+    import sqlite3
+
+    import psycopg
+    from psycopg import errors as pg
+    assert is_database_outage(sa_exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed")))
+    assert is_database_outage(sa_exc.OperationalError("SELECT 1", {}, pg.AdminShutdown("terminating")))
+    assert not is_database_outage(sa_exc.OperationalError("SELECT 1", {}, pg.QueryCanceled("statement timeout")))
+    assert not is_database_outage(sa_exc.OperationalError("SELECT 1", {}, pg.DeadlockDetected("deadlock")))
+    assert not is_database_outage(sa_exc.OperationalError("SELECT 1", {}, pg.DiskFull("no space")))
+    assert is_database_outage(sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("database is locked")))
+    assert not is_database_outage(sa_exc.OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table")))
+    assert not is_database_outage(sa_exc.InterfaceError("SELECT 1", {}, sqlite3.InterfaceError("bad parameter")))
+
+
 def test_a_reason_names_the_class_and_is_never_empty():
     assert describe(RuntimeError("handler bug\nsecond line")) == "RuntimeError: handler bug"
     assert describe(AMQPConnectionError()) == "AMQPConnectionError: no detail given"

@@ -17,7 +17,7 @@ def test_start_up_waits_a_database_outage_out_with_one_warning(monkeypatch, capl
     def start():
         attempts.append(1)
         if len(attempts) < 4:
-            raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError(111, "Connection refused"))
         return "runtime"
 
     with caplog.at_level(logging.INFO, logger="jointinspect"):
