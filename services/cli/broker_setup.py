@@ -6,8 +6,7 @@ before starting the processes — would be published into nothing and lost. Decl
 queue. Same function and arguments as the consumer's own declaration, so the two never disagree."""
 from __future__ import annotations
 
-import pika
-
+from shared.amqp import close_quietly, connect
 from shared.config import Settings
 from shared.topology import declare_service, parse_delays
 
@@ -20,10 +19,10 @@ def declare_queues(name: str, settings: Settings) -> int:
         events = list(runtime.consumers)
     finally:
         runtime.dispose()
-    connection = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    connection = connect(settings.amqp_url, f"{name}-migrate")
     try:
         declare_service(connection.channel(), name, events, settings.delivery_limit,
                         parse_delays(settings.retry_delays) if events else ())
     finally:
-        connection.close()
+        close_quietly(connection)
     return len(events)

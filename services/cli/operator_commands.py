@@ -92,17 +92,18 @@ def _start_waiting(start, who: str):
     PostgreSQL restarts must not need a second restart. One warning when it begins, one line when it is back."""
     import time
 
+    from shared.amqp import Backoff
     from shared.outages import Outage, is_database_outage
-    outage, delay = Outage(who, "database", log), 0.5
+    outage, backoff = Outage(who, "database", log), Backoff(first=0.5, cap=15)
     while True:
         try:
             runtime = start()
         except Exception as exc:
             if not is_database_outage(exc):
                 raise
+            delay = backoff.next()
             outage.failed(exc, retry_in=delay)
             time.sleep(delay)
-            delay = min(delay * 2, 15)
             continue
         outage.recovered()
         return runtime
