@@ -147,10 +147,10 @@ class RabbitmqctlUsers:
     def __init__(self, node: str | None = None):
         self.node = node
 
-    def _run(self, *args: str) -> str:
+    def _run(self, *args: str, stdin: str | None = None) -> str:
         command = ["rabbitmqctl", "-q", *(["-n", self.node] if self.node else []), *args]
         try:
-            done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=60)
+            done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=60, input=stdin)
         except FileNotFoundError:
             raise ProvisioningError("找不到 rabbitmqctl：请在 RabbitMQ 所在机器上运行，或设置 "
                                     "RABBITMQ_MANAGEMENT_URL 使用管理接口") from None
@@ -162,7 +162,9 @@ class RabbitmqctlUsers:
         return any(row["user"] == user for row in json.loads(self._run("list_users", "--formatter", "json")))
 
     def put(self, user: str, password: str, new: bool) -> None:
-        self._run("add_user" if new else "change_password", user, password)
+        # The password goes on stdin: as an argument one starting with "-" (token_urlsafe makes those) is read as an
+        # option, and arguments are visible to every user of the machine in the process list.
+        self._run("add_user" if new else "change_password", user, stdin=password + "\n")
 
     def grant(self, vhost: str, user: str, grants: Permissions) -> None:
         self._run("set_permissions", "-p", vhost, user, grants.configure, grants.write, grants.read)
