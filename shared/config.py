@@ -48,6 +48,9 @@ class Settings:
     delivery_limit: int = 5
     prefetch: int = 20
     relay_batch: int = 200
+    relay_window: int = 100  # publisher confirms outstanding at once (issue 15: pipelined, not one at a time)
+    render_processes: int = 0  # letters: PDF render processes (0: one per core); renders run outside any lock
+    dispatch_chunk: int = 500  # intake: visits dispatched per transaction; larger plans dispatch in the background
     retry_delays: str = "1,5,30,120"  # seconds before the 1st, 2nd, … retry of a failed delivery (last repeats)
     outage_retry_after: int = 5  # Retry-After (s) of a 503 answered while the database is unreachable
     # health and metrics (issue 14): the worker's HTTP probe, readiness thresholds, /metrics access, log format
@@ -121,6 +124,7 @@ VARIABLES = {
     "TRUSTED_PROXIES": "trusted_proxies", "UPLOAD_MAX_PIXELS": "upload_max_pixels", "JSON_MAX_BYTES": "json_max_bytes",
     "RABBITMQ_MANAGEMENT_URL": "rabbitmq_management_url",
     "DELIVERY_LIMIT": "delivery_limit", "PREFETCH": "prefetch", "RELAY_BATCH": "relay_batch",
+    "RELAY_WINDOW": "relay_window", "RENDER_PROCESSES": "render_processes", "DISPATCH_CHUNK": "dispatch_chunk",
     "RETRY_DELAYS": "retry_delays", "OUTAGE_RETRY_AFTER": "outage_retry_after",
     "WORKER_HEALTH_PORT": "worker_health_port", "WORKER_HEALTH_BIND": "worker_health_bind",
     "OUTBOX_BACKLOG_MAX": "outbox_backlog_max", "OUTBOX_MAX_AGE_SECONDS": "outbox_max_age_seconds",
@@ -148,6 +152,7 @@ VARIABLES = {
     "AUDIT_PREVIOUS_PUBLIC_KEYS": "audit_previous_public_keys",
 }
 _MINIMUM = {"draw_team_size": 2, "delivery_limit": 1, "prefetch": 1, "relay_batch": 1, "web_concurrency": 1,
+            "relay_window": 1, "render_processes": 0, "dispatch_chunk": 1,
             "outage_retry_after": 1,
             "port": 1, "login_max_failures": 1, "login_lock_minutes": 1, "trusted_proxies": 0,
             "upload_max_pixels": 1_000_000, "json_max_bytes": 65536,
