@@ -15,14 +15,19 @@ if logging.getLogger("pika").level == logging.NOTSET:
     logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 
-def connect(url: str, name: str) -> pika.BlockingConnection:
+def connection_parameters(url: str, name: str) -> pika.URLParameters:
+    """The settings every connection of ours uses, blocking (`connect`) or not (the relay's publisher)."""
     params = pika.URLParameters(url)
     if "heartbeat=" not in url:  # an operator (or a test) may choose it in the URL
         params.heartbeat = 30
     params.blocked_connection_timeout = 60
     params.connection_attempts = 1
     params.client_properties = {"connection_name": name}
-    return pika.BlockingConnection(params)
+    return params
+
+
+def connect(url: str, name: str) -> pika.BlockingConnection:
+    return pika.BlockingConnection(connection_parameters(url, name))
 
 
 class Backoff:

@@ -30,6 +30,7 @@ class EmbeddedBus:
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], int] = {}
         self._thread: threading.Thread | None = None
+        self._parts: list[threading.Thread] = []
         for runtime in runtimes:
             runtime.listeners.append(self._wakeup.set)
 
@@ -104,12 +105,24 @@ class EmbeddedBus:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="embedded-bus", daemon=True)
         self._thread.start()
+        for runtime in self.runtimes:  # the services' own parts (letters: its render loop), as a worker runs them
+            for label, run in runtime.parts:
+                part = threading.Thread(target=self._run_part, args=(label, run), name=label, daemon=True)
+                part.start()
+                self._parts.append(part)
+
+    def _run_part(self, label: str, run) -> None:
+        try:
+            run(self._stop)
+        except Exception:
+            log.critical("embedded: %s ended with an error; restart the process", label, exc_info=True)
 
     def stop(self) -> None:
         self._stop.set()
         self._wakeup.set()
-        if self._thread:
-            self._thread.join(timeout=10)
+        for thread in [self._thread, *self._parts]:
+            if thread:
+                thread.join(timeout=10)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -21,6 +21,9 @@ from prometheus_client.core import GaugeMetricFamily
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 PUBLISHED = Counter("jointinspect_events_published", "Outbox events confirmed by the broker (or delivered "
                     "in-process in embedded mode)", ["service", "event_type"])
+UNROUTABLE = Counter("jointinspect_events_unroutable", "Outbox events the broker confirmed with no queue bound "
+                     "for their routing key (e.g. a department without a partner queue); marked sent",
+                     ["service", "event_type"])
 CONSUMED = Counter("jointinspect_events_consumed", "Events a service's consumer handled (duplicates included)",
                    ["service", "event_type"])
 FAILED = Counter("jointinspect_events_failed", "Event deliveries whose handler raised (each attempt)",
@@ -38,6 +41,10 @@ HTTP_SECONDS = Histogram("jointinspect_http_request_seconds", "HTTP requests by 
 def published(service: str, event_types: Iterable[str]) -> None:
     for event_type in event_types:
         PUBLISHED.labels(service, event_type).inc()
+
+
+def unroutable(service: str, event_type: str) -> None:
+    UNROUTABLE.labels(service, event_type).inc()
 
 
 def consumed(service: str, event_type: str) -> None:

@@ -50,6 +50,9 @@ class ServiceRuntime:
     periodic: list[tuple[float, Callable[["ServiceRuntime"], None]]] = field(default_factory=list)
     bus: MessageBus | None = None
     listeners: list[Callable[[], None]] = field(default_factory=list)
+    # long-running parts besides relay and consumers, as (name, run(stop_event)): supervised by the worker and
+    # started by the embedded bus (issue 15: letters' render loop)
+    parts: list[tuple[str, Callable]] = field(default_factory=list)
     _writing: sessionmaker | None = None
     _reading: sessionmaker | None = None
 

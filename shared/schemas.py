@@ -152,9 +152,20 @@ def page_number(raw: str | None, default: int = 1) -> int | None:
     return number if 1 <= number <= MAX_PAGE else None
 
 
-def page_of(query, page: int, per_page: int, session) -> tuple[list, int]:
-    """(rows, total) for a select(); one paging convention for every list endpoint."""
-    from sqlalchemy import func, select
-    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+def page_of(query, page: int, per_page: int, session, counted=None) -> tuple[list, int]:
+    """(rows, total) for a select(); one paging convention for every list endpoint. The total is counted with the
+    query's own FROM and WHERE and nothing else (issue 15), or with `counted`: the same rows in a shape cheaper to
+    count (all of them) than to page (the first few)."""
     rows = session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return rows, total
+    return rows, session.execute(count_of(query if counted is None else counted)).scalar_one()
+
+
+def count_of(query):
+    """SELECT count(*) with the query's FROM, joins and WHERE, no columns and no ORDER BY; a query whose rows are
+    not one per FROM row (DISTINCT, GROUP BY, LIMIT) is counted over its subquery, which is then the only right
+    way."""
+    from sqlalchemy import func, select
+    if query._distinct or query._group_by_clauses or query._limit_clause is not None \
+            or query._offset_clause is not None:
+        return select(func.count()).select_from(query.order_by(None).subquery())
+    return query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)

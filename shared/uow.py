@@ -69,8 +69,9 @@ class UnitOfWork:
         return event_id
 
     def audit(self, actor: str, action: str, obj: str, before: dict | None = None,
-              after: dict | None = None, reason: str | None = None):
-        return audit.record(self.session, self.models["AuditEntry"], actor, action, obj, self.now,
+              after: dict | None = None, reason: str | None = None) -> None:
+        """Collect an entry; the chain is appended once, at the commit, under its lock (`shared.audit`)."""
+        audit.record(self.session, self.models["AuditEntry"], actor, action, obj, self.now,
                             before=before, after=after, reason=reason)
 
     def refuse(self, record: Callable[["UnitOfWork"], None]) -> None:

@@ -29,11 +29,13 @@ class Worker:
         self.threads: list[threading.Thread] = []
         self.failure: str | None = None  # why a part ended unexpectedly; the worker then exits non-zero
         self.name = runtime.name
+        self.runtime_parts = list(runtime.parts)
 
     def start(self) -> None:
-        parts = [("relay", self.relay)] + ([("consumer", self.consumer)] if self.consumer else [])
-        for label, part in parts:
-            thread = threading.Thread(target=self._guarded, args=(label, part.run), name=label, daemon=True)
+        parts = [("relay", self.relay.run)] + ([("consumer", self.consumer.run)] if self.consumer else [])
+        parts += self.runtime_parts  # the service's own parts (letters: its render loop), supervised alike
+        for label, run in parts:
+            thread = threading.Thread(target=self._guarded, args=(label, run), name=label, daemon=True)
             thread.start()
             self.threads.append(thread)
         self.periodic.start()
@@ -52,7 +54,7 @@ class Worker:
             log.critical("%s worker: %s", self.name, self.failure)
 
     def dead_parts(self) -> list[str]:
-        """Names of the parts (relay, consumer, periodic-jobs) whose thread is no longer running."""
+        """Names of the parts (relay, consumer, the runtime's own, periodic-jobs) whose thread is no longer running."""
         threads = self.threads + ([self.periodic.thread] if self.periodic.thread else [])
         return [thread.name for thread in threads if not thread.is_alive()]
 

@@ -12,29 +12,55 @@ from shared.config import SERVICES, load_settings, require_secret_key
 log = logging.getLogger("jointinspect")
 
 
-def serve(args) -> int:
-    from gunicorn.app.base import BaseApplication
+# gunicorn's worker (issue 15, P2). `gthread`, not the default `sync`: a sync worker tells the master it is alive
+# only between requests, so one request longer than `timeout` (30 s by default) was killed mid-way — 3 of 9
+# concurrent 1,000-task batches died that way and their 3,000 tasks were answered 500. A gthread worker's main
+# loop keeps telling the master it is alive while its threads answer, so `timeout` catches a hung worker, never a
+# long batch; and a worker holds THREADS requests at once, so a batch waiting on the database (its locks, its
+# commit) does not keep a small request queued behind it. Threads share the GIL, hence few of them: CPU comes
+# from WEB_CONCURRENCY processes (one per core by default); threads overlap database waits. Measured with
+# bench/gunicorn_batches.py (sync vs gthread, 9 concurrent batches). Each thread holds at most one database
+# connection, within SQLAlchemy's default pool (5 + 10 overflow). Dispatch is bounded by chunks
+# (DISPATCH_CHUNK visits per request), a batch by JSON_MAX_BYTES, so no request needs more than TIMEOUT.
+WORKER_CLASS = "gthread"
+THREADS = 4
+TIMEOUT = 120  # seconds a worker may fail to report before the master restarts it (a hang, not a slow request)
+GRACEFUL_TIMEOUT = 60  # seconds a stopping worker gets to finish the requests it holds (a batch commits)
 
+
+def serve(args) -> int:
     from .. import registry
     settings = require_secret_key(load_settings(args.service))  # no token signed or checked with a known key
     registry.migrate(args.service, settings)
     bind = args.bind or f"0.0.0.0:{settings.port}"
-    workers = args.workers or settings.web_concurrency
+    run_gunicorn(args.service, settings, gunicorn_options(bind, args.workers or settings.web_concurrency))
+    return 0
+
+
+def gunicorn_options(bind: str, workers: int, **changes) -> dict:
+    """What `serve` runs gunicorn with; `changes` for the benchmark that compares worker classes."""
+    return {"bind": bind, "workers": workers, "worker_class": WORKER_CLASS, "threads": THREADS,
+            "timeout": TIMEOUT, "graceful_timeout": GRACEFUL_TIMEOUT, "accesslog": "-", **changes}
+
+
+def run_gunicorn(service: str, settings, options: dict) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from .. import registry
+    bind, workers = options["bind"], options["workers"]
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", bind)
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-            for hook, run in _serve_hooks(args.service, bind, workers, settings).items():
+            for name, value in options.items():
+                self.cfg.set(name, value)
+            for hook, run in _serve_hooks(service, bind, workers, settings).items():
                 self.cfg.set(hook, run)
-            self.cfg.set("control_socket", control_socket(args.service, bind, settings.var_dir))
+            self.cfg.set("control_socket", control_socket(service, bind, settings.var_dir))
 
         def load(self):
-            return registry.build(args.service, settings)
+            return registry.build(service, settings)
 
     Server().run()
-    return 0
 
 
 def _serve_hooks(service: str, bind: str, workers: int, settings) -> dict:

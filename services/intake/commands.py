@@ -192,3 +192,9 @@ class RecordDeliveryAttempt:
     status_code: int | None
     error: str | None
     latency_ms: int
+
+
+@dataclass(frozen=True)
+class DispatchNextChunk:
+    """The background half of dispatch (issue 15): one chunk of one plan marked `dispatching`, in its own
+    transaction; the periodic job repeats it until no plan is left dispatching."""

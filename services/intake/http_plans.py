@@ -11,7 +11,7 @@ from shared.web import handle
 
 from . import response_schemas as rs
 from .commands import CreatePlan, DispatchPlan, PublishPlan
-from .queries import InspectionDetail, PlanById, Plans, PlanVisits
+from .queries import DispatchProgress, InspectionDetail, PlanById, Plans, PlanVisits
 from .schemas import PlanSchema
 from .views import inspection_view, plan_view
 
@@ -69,16 +69,27 @@ def list_plans(query):
 @answers(200, rs.PlanView)
 @optional_login()
 def get_plan(plan_id):
-    return _public(plan_view(handle(PlanById(plan_id, include_drafts=_staff()))))
+    """With its dispatch progress: a large plan is dispatched in the background (issue 15)."""
+    plan = plan_view(handle(PlanById(plan_id, include_drafts=_staff())))
+    return _public({**plan, "progress": _progress(*handle(DispatchProgress(plan_id)))})
+
+
+def _progress(dispatched: int, total: int) -> dict:
+    return {"dispatched": dispatched, "total": total}
 
 
 @api.post("/plans/<plan_id>/dispatch")
-@answers(200, rs.Dispatched)
+@answers(200, rs.Dispatched, description="全部检查已派发")
+@answers(202, rs.Dispatched, description="计划较大：首批检查已派发，其余在后台分批继续派发")
 @require("department", "clerk", "admin")
 def dispatch(plan_id):
-    """Close intake: each visit of the plan is emitted once as `inspection.ready` (S6, S12)."""
-    ids = handle(DispatchPlan(plan_id, current_principal().actor, _acting_department()))
-    return {"plan_id": plan_id, "dispatched": ids}
+    """Close intake: each visit of the plan is emitted once as `inspection.ready` (S6, S12). 200: every visit is
+    dispatched. 202: the plan is larger than one chunk (`DISPATCH_CHUNK` visits); the first chunk is dispatched,
+    the rest follows in the background — `progress` says how far, and the plan's GET follows it."""
+    step = handle(DispatchPlan(plan_id, current_principal().actor, _acting_department()))
+    body = {"plan_id": plan_id, "dispatched": list(step.inspection_ids), "status": step.status,
+            "progress": _progress(step.dispatched, step.total)}
+    return body, 200 if step.finished else 202
 
 
 @api.get("/plans/<plan_id>/inspections")

@@ -96,3 +96,9 @@ class WebhookDeliveries(Query):
     viewer: str | None
     failed_only: bool = False
     limit: int = 50
+
+
+@dataclass(frozen=True)
+class DispatchProgress(Query):
+    """A plan's dispatch progress: visits dispatched / visits to dispatch (issue 15, background dispatch)."""
+    plan_id: str

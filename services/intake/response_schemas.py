@@ -2,7 +2,7 @@
 never used to serialise. tests/integration/test_openapi_schemathesis.py holds the two together."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from shared.openapi import ErrorDetail, items_of, maybe_text, page_of, text
 
@@ -47,6 +47,12 @@ class RejectionView(Schema):
     resolution_reason = maybe_text()
 
 
+class DispatchProgressView(Schema):
+    """Visits of the plan dispatched so far, of those to dispatch (withdrawn visits not counted)."""
+    dispatched = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
 class PlanView(Schema):
     id = text()
     number = text()
@@ -59,11 +65,16 @@ class PlanView(Schema):
     intake_deadline = text()
     status = text()
     dispatched_at = maybe_text()
+    progress = fields.Nested(DispatchProgressView)  # the plan's own GET only (issue 15)
 
 
 class Dispatched(Schema):
+    """`dispatched`: the visits this request sent; `progress`: the whole plan (the rest follows in the background
+    while `status` is `dispatching`)."""
     plan_id = text()
     dispatched = fields.List(fields.String(), required=True)
+    status = fields.String(required=True, validate=validate.OneOf(("draft", "open", "dispatching", "dispatched")))
+    progress = fields.Nested(DispatchProgressView, required=True)
 
 
 class InspectionView(Schema):

@@ -8,8 +8,8 @@ from . import payloads
 from .adapters.db import Item, ItemVersion, JointTask, Plan, Rejection
 from .adapters.visits import Visit
 
-STATUS = {"draft": "草稿", "open": "受理中", "dispatched": "已派发", "collecting": "受理中", "ready": "已派发",
-          "withdrawn": "已撤回", "accepted": "已受理"}
+STATUS = {"draft": "草稿", "open": "受理中", "dispatching": "派发中", "dispatched": "已派发", "collecting": "受理中",
+          "ready": "已派发", "withdrawn": "已撤回", "accepted": "已受理"}
 
 
 def task_view(task: JointTask) -> dict:

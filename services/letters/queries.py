@@ -24,8 +24,25 @@ class DocumentPdf(Query):
 
 @dataclass(frozen=True)
 class PortalDocuments(Query):
-    """The current documents `principal` may see: an inspector their own team's, staff all."""
+    """A page of the current sets `principal` may see, newest first (a `PortalPage`): an inspector their own
+    team's, a department its visits', staff all."""
     principal: Principal
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class PortalPage:
+    """The answer to PortalDocuments: the page's documents (whole sets, in reading order) and how many sets the
+    person may see in all."""
+    documents: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,16 @@ def portal_row(document) -> dict:
             "label": content.get("label") or LABELS["joint_letter"], "pdf_url": pdf_url(document.id)}
 
 
+def portal_pager(found) -> dict:
+    """The portal's pager: where we are, how many visits in all, and the neighbouring pages' addresses (keeping
+    the chosen page size)."""
+    def url(number: int) -> str:
+        return f"/letters/portal?page={number}&per_page={found.per_page}"
+    return {"page": found.page, "pages": found.pages, "total": found.total, "per_page": found.per_page,
+            "previous": url(min(found.page - 1, found.pages)) if found.page > 1 else None,
+            "next": url(found.page + 1) if found.page < found.pages else None}
+
+
 def verification_view(document) -> dict:
     """⚑ What anyone may learn from a verification code: genuine or not, current or revoked, and the facts
     a company needs to recognise real inspectors at its door."""

@@ -124,14 +124,14 @@ def test_a_failure_at_the_last_task_of_a_batch_leaves_nothing(system, reference,
     http = WsgiHttp(system.wsgi)
     plan = make_plan(http, login(http, "clerk01"), system.runtime("intake").clock.today_local())
     token = {d["code"]: d["token"] for d in reference["departments"]}
-    accept = tasks.accept
+    audit_acceptance = tasks.audit_acceptance  # per row, after the set-based writes of all 1,000 (issue 15)
 
-    def failing_at_the_end(cmd, uow):
+    def failing_at_the_end(uow, cmd, answer):
         if cmd.external_id == "BATCH-999":
             raise RuntimeError("disk full")
-        return accept(cmd, uow)
+        return audit_acceptance(uow, cmd, answer)
 
-    monkeypatch.setattr(tasks, "accept", failing_at_the_end)
+    monkeypatch.setattr(tasks, "audit_acceptance", failing_at_the_end)
     commits.clear()
     status, _ = http.call("POST", "/intake/api/v1/joint-tasks/batch", token["SCJG"], _batch(plan, 1000))
     assert status == 500

@@ -33,6 +33,19 @@ class FakeRenderer:
         self.calls.append((documents, dict(assets or {})))
         return b"%PDF-fake " + ",".join(d["kind"] for d in documents).encode()
 
+    def check(self, documents: list[dict]) -> None:
+        """The glyph check issuing runs before it takes a number (issue 15)."""
+        from services.letters.domain.documents import MissingGlyphError
+        text = json.dumps(documents, ensure_ascii=False)
+        absent = [c for c in self.missing if c in text]
+        if absent:
+            raise MissingGlyphError(absent)
+
+    def split(self, documents: list[dict], assets: dict | None = None) -> list[bytes]:
+        """One call for the whole set, one PDF per document (as adapters/renderer.py's `split`)."""
+        self(documents, assets)
+        return [b"%PDF-fake " + d["kind"].encode() for d in documents]
+
 
 def letters_runtime(tmp_path, clock=None, renderer=None, real_renderer: bool = False, **env):
     """letters' runtime on a fresh SQLite file under `tmp_path`, `env` as environment variables; the renderer

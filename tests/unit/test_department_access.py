@@ -62,9 +62,9 @@ def test_a_department_not_taking_part_is_refused_in_chinese(letters):
 
 
 def test_a_departments_portal_and_batch_hold_only_its_visits(letters):
-    ids = tuple(d.id for d in letters.bus.handle(PortalDocuments(Principal("clerk", "clerk01"))))
-    assert len(letters.bus.handle(PortalDocuments(MARKET))) == 4
-    assert letters.bus.handle(PortalDocuments(SAFETY)) == []
+    ids = tuple(d.id for d in letters.bus.handle(PortalDocuments(Principal("clerk", "clerk01"))).documents)
+    assert len(letters.bus.handle(PortalDocuments(MARKET)).documents) == 4
+    assert letters.bus.handle(PortalDocuments(SAFETY)).documents == []
     assert letters.bus.handle(BatchPdf(ids, MARKET)).startswith(b"%PDF")
     assert letters.bus.handle(BatchPdf(ids, SAFETY)) is None
 

@@ -106,7 +106,7 @@ def test_withdrawing_the_only_task_withdraws_the_visit_and_dispatch_skips_it(int
     withdrawn = intake.bus.handle(WithdrawTask(task.id, "SCJG", "department:SCJG", "企业已注销"))
     assert withdrawn.status == "withdrawn"
     assert rows(intake, Inspection)[0].status == "withdrawn"
-    assert intake.bus.handle(DispatchPlan(plan.id, "clerk:clerk01")) == []
+    assert intake.bus.handle(DispatchPlan(plan.id, "clerk:clerk01")).inspection_ids == ()
 
 
 def test_dispatch_emits_the_visit_once_with_its_contract_payload(intake, plan):
@@ -214,32 +214,29 @@ def test_drawn_targets_become_tasks_and_a_refused_one_is_kept_as_a_rejection(int
     assert [r.channel for r in rows(intake, Rejection)] == ["draw"]
 
 
-def test_a_visit_opened_meanwhile_is_joined_after_a_real_savepoint_rollback(intake, plan):
-    """N5 under a race: the visit's insert fails on the unique key inside a savepoint, the outer transaction
-    lives on and the task joins the winner's visit (on SQLite the savepoint is real: BEGIN IMMEDIATE)."""
-    from services.intake.adapters.db import JointTask
+def test_a_key_taken_before_the_insert_answers_as_a_conflict_and_leaves_no_stray_visit(intake, plan):
+    """N5 without savepoints (issue 15): one task skips the look-up of tasks on file, so a key already taken shows
+    as a conflict on the task's insert; the visit opened for it in the same statement is removed again."""
+    from services.intake.adapters.db import Inspection
+    from services.intake.handlers import tasks
+    intake.bus.handle(submission(plan))
+    other_company = random_uscc()
+    with intake.unit_of_work() as uow:
+        with pytest.raises(Conflict):
+            tasks.accept(submission(plan, uscc=other_company), uow)
+        uow.commit()
+    assert count(intake, Inspection, company_uscc=other_company) == 0
+
+
+def test_a_replay_skipping_the_look_up_answers_the_original(intake, plan):
+    from services.intake.adapters.db import Inspection, JointTask
     from services.intake.handlers import tasks
     first = intake.bus.handle(submission(plan)).task
     with intake.unit_of_work() as uow:
-        execute, missed = uow.session.execute, []
-
-        def execute_missing_the_visit_once(statement, *args, **kwargs):
-            if not missed and "FROM inspection" in str(statement):
-                missed.append(statement)
-                execute(statement, *args, **kwargs)
-                return _NoRow()
-            return execute(statement, *args, **kwargs)
-
-        uow.session.execute = execute_missing_the_visit_once
-        task, created = tasks.accept(submission(plan, "STHJ", ["STHJ-01"], "S-1"), uow)
+        task, created = tasks.accept(submission(plan), uow)
         uow.commit()
-    assert missed and created and task.inspection_id == first.inspection_id
-    assert count(intake, JointTask, inspection_id=first.inspection_id) == 2
-
-
-class _NoRow:
-    def scalar(self):
-        return None
+    assert (task.id, created) == (first.id, False)
+    assert count(intake, JointTask) == 1 and count(intake, Inspection) == 1
 
 
 def test_each_department_of_a_visit_carries_its_letter_issuer_and_staffing(intake, plan):

@@ -8,7 +8,14 @@ import json
 import pytest
 
 from services.letters.commands import ReissueAfterReplacement, RetryFailedIssue, UploadSeal
-from services.letters.queries import BatchPdf, CurrentSeal, DocumentsOfInspection, IssueFailures, VerifyDocument
+from services.letters.queries import (
+    BatchPdf,
+    CurrentSeal,
+    DocumentPdf,
+    DocumentsOfInspection,
+    IssueFailures,
+    VerifyDocument,
+)
 from shared.auth import Principal
 from shared.errors import Forbidden, Invalid, NotFound
 from shared.uploads import Upload
@@ -161,6 +168,7 @@ def test_an_uploaded_seal_is_named_by_documents_issued_afterwards_and_handed_to_
     assign_and_schedule(letters, "insp-after")
     assert _documents(letters, "insp-before")[0].content["seal"] is None
     assert _documents(letters, "insp-after")[0].content["seal"] == f"seal/{seal.sha256}.png"
+    letters.bus.handle(DocumentPdf(_documents(letters, "insp-after")[0].id, CLERK))  # rendered on demand (issue 15)
     assert renderer.calls[-1][1] == {f"seal/{seal.sha256}.png": (b"\x89PNG-seal", "image/png")}
     assert letters.bus.handle(CurrentSeal()).sha256 == seal.sha256
     assert rows(letters, "AuditEntry", action="seal.uploaded")[0].actor == "admin:admin"

@@ -220,6 +220,7 @@ def test_the_renderer_reads_the_font_copies_from_the_configured_folder(tmp_path,
     from tests.support.letters import assign_and_schedule, letters_runtime
     fetchers = []
     monkeypatch.setattr(pdf, "write_pdf", lambda html, fetcher: fetchers.append(fetcher) or b"%PDF-")
+    monkeypatch.setattr(pdf, "write_pdfs", lambda html, selector, fetcher: fetchers.append(fetcher) or [b"%PDF-"] * 4)
     clerk = Principal("clerk", "clerk01")
     for folder, expected in ((tmp_path / "no-fonts", set()), (fonts.DEFAULT_FONT_DIR, {f.file for f in fonts.FACES})):
         runtime = letters_runtime(tmp_path / folder.name, real_renderer=True, LETTER_FONT_DIR=str(folder))

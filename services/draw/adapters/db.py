@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db import UTCDateTime, service_database
@@ -36,6 +36,7 @@ class Inspector(Base):
 class StatusPeriod(Base):
     """Leave, sick leave, secondment…: an inspector is not drawn for a visit that overlaps such a period."""
     __tablename__ = "inspector_status_period"
+    __table_args__ = (Index("ix_inspector_status_period_dates", "end", "start"),)  # a visit's overlaps (P6)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # 休假 / 病假 / 借调 / 培训 / 其他
@@ -125,6 +126,7 @@ class TeamMember(Base):
     """Who is on a visit's team now: the draw's picks, then replacements (S13). The draw record itself never
     changes (N4); this table says who replaced whom, when and why."""
     __tablename__ = "team_member"
+    __table_args__ = (Index("ix_team_member_visit_dates", "visit_end", "visit_start"),)  # a visit's load (P6)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     inspection_id: Mapped[str] = mapped_column(String(36), index=True)
     inspector_id: Mapped[str] = mapped_column(ForeignKey("inspector.id"), index=True)

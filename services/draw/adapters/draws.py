@@ -9,8 +9,11 @@ from datetime import date
 from shared.clock import iso
 from shared.ids import new_id
 
+from .. import payloads
+from ..domain.rules import SUBJECT_INSPECTION
 from ..domain.verifiable import make_verifiable_draw
 from .db import DrawRecord, PublicNumbers, SeedCommitment
+from .pool import inspectors_by_id
 
 
 def randomness_record(entry: PublicNumbers) -> dict:
@@ -21,12 +24,14 @@ def randomness_record(entry: PublicNumbers) -> dict:
 
 def record_draw(uow, commitment: SeedCommitment, entry: PublicNumbers) -> DrawRecord:
     """Draw the frozen pool of `commitment` with the randomness `entry` and keep the record (made now, after the
-    lottery's draw time). `commitment.context` holds the visit (`inspection`, `visit_start`), the pool's public
-    people (`people`, id → inspector dict: the record's confidential `inspectors` in pick order) and `operator`."""
+    lottery's draw time). `commitment.context` holds the visit (`inspection`, `visit_start`) and `operator`; the
+    record's confidential `inspectors` (in pick order) are the chosen officers' public details read now (issue 15:
+    a pool is frozen as ids; commitments frozen before kept the pool's `people` in their context)."""
     context = commitment.context or {}
     drawn = make_verifiable_draw(commitment.pool, commitment.count, commitment.seed, [list(entry.numbers)],
                                  commitment.algorithm)
-    people = context.get("people") or {}
+    people = context.get("people") or (_people(uow.session, drawn.selected)
+                                       if commitment.subject_kind == SUBJECT_INSPECTION else {})
     record = DrawRecord(
         id=new_id(), subject_kind=commitment.subject_kind, subject_id=commitment.subject_id,
         inspection_id=context.get("inspection_id"), purpose=commitment.purpose, department=commitment.department,
@@ -39,3 +44,7 @@ def record_draw(uow, commitment: SeedCommitment, entry: PublicNumbers) -> DrawRe
     uow.add(record)
     commitment.used_by, commitment.randomness_id = record.id, entry.id
     return record
+
+
+def _people(session, selected: list[str]) -> dict:
+    return {i: payloads.inspector(person) for i, person in inspectors_by_id(session, selected).items()}

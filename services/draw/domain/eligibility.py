@@ -37,6 +37,8 @@ class Visit:
 
 
 def exclusion_reason(candidate: Candidate, visit: Visit) -> str | None:
+    """The first rule that excludes the officer, as the public reads it; None: eligible. A new rule here goes into
+    adapters/pool.py's SQL too (it passes without these objects the officers no rule excludes, issue 15)."""
     if not candidate.on_duty:
         return "不在岗"
     if not candidate.certificate_no:

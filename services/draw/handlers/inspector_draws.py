@@ -136,15 +136,14 @@ def draw_part(uow: UnitOfWork, policy: DrawPolicy, assembly: TeamAssembly,
         return None
     inspection = assembly.inspection
     visit = visit_of(inspection, policy, part.department)
-    inspectors, pool, excluded = eligible(uow.session, policy, visit, department=part.department)
+    pool, excluded = eligible(uow.session, policy, visit, department=part.department)
     if len(pool) < policy.team_size:
         return _block(uow, part, s.too_few(len(pool), policy.team_size))
     commitment = commitments.commit_and_freeze(
         uow, subject_kind=SUBJECT_INSPECTION, subject_id=part.inspection_id, purpose=PURPOSE_INSPECTORS,
         department=part.department, algorithm=policy.algorithm, count=policy.team_size, pool=pool, excluded=excluded,
         context={"inspection_id": part.inspection_id, "inspection": inspection, "operator": SYSTEM_OPERATOR,
-                 "visit_start": visit.start.isoformat(), "visit_end": visit.end.isoformat(),
-                 "people": {i: payloads.inspector(inspectors[i]) for i in pool}})
+                 "visit_start": visit.start.isoformat(), "visit_end": visit.end.isoformat()})
     part.status, part.reason = s.AWAITING_RANDOMNESS, s.WAITING_FOR_RANDOMNESS
     publish_commitment(uow, commitment)
     return commitment

@@ -50,6 +50,6 @@ def match_comprehensive(command: MatchComprehensive, uow: UnitOfWork, policy: Dr
 
 
 def _pool(uow: UnitOfWork, policy: DrawPolicy, inspection: dict, part: DepartmentPart) -> tuple[list, list]:
-    _, pool, excluded = eligible(uow.session, policy, visit_of(inspection, policy, part.department),
-                                 department=part.department)
+    pool, excluded = eligible(uow.session, policy, visit_of(inspection, policy, part.department),
+                              department=part.department)
     return pool, excluded

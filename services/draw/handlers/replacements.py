@@ -11,7 +11,7 @@ from shared.uow import UnitOfWork
 
 from .. import payloads
 from ..adapters.db import DrawRecord, Inspector, Replacement, TeamMember
-from ..adapters.pool import eligible, visit_of
+from ..adapters.pool import eligible, inspectors_by_id, visit_of
 from ..commands import DecideReplacement, RequestReplacement
 from ..domain.policy import DrawPolicy
 from ..domain.rules import REPLACEMENT_REASONS
@@ -56,10 +56,12 @@ def candidates(session, policy: DrawPolicy, replacement: Replacement) -> tuple[l
     draw), and who was excluded and why."""
     record = session.get(DrawRecord, replacement.draw_id)
     department = session.get(Inspector, replacement.inspector_id).department_code
-    inspectors, pool, excluded = eligible(session, policy, visit_of(record.inspection, policy, department),
-                                          exclude_inspection=record.inspection_id, department=department)
+    pool, excluded = eligible(session, policy, visit_of(record.inspection, policy, department),
+                              exclude_inspection=record.inspection_id, department=department)
     team = {m.inspector_id for m in active_team(session, record.inspection_id)}
-    return [inspectors[i] for i in pool if i not in team], excluded
+    chosen = [i for i in pool if i not in team]
+    people = inspectors_by_id(session, chosen)  # the pool is ids; the approver's list shows the library rows
+    return [people[i] for i in chosen], excluded
 
 
 def decide_replacement(command: DecideReplacement, uow: UnitOfWork, policy: DrawPolicy) -> Replacement:

@@ -26,7 +26,7 @@ def participation_problem(plan: PlanFacts, department: str) -> str | None:
 
 def closed_problem(plan: PlanFacts, today: date) -> str | None:
     """S6: once a plan is dispatched the visit's items are fixed; after the deadline nothing new comes in."""
-    if plan.status == "dispatched":
+    if plan.status in ("dispatching", "dispatched"):
         return "该抽查计划已派发，检查事项已固定，不再接收任务"
     if plan.status != "open":
         return "该抽查计划尚未发布，暂不接收任务"

@@ -6,7 +6,7 @@ from shared.sessions import revoked_session_handlers
 from .. import commands as c
 from .. import queries as q
 from ..adapters.db import RevokedSession
-from . import catalog, corrections, messages, partner_events, plans, reads, tasks, webhooks
+from . import catalog, corrections, dispatch, messages, partner_events, plans, reads, tasks, webhooks
 
 HANDLERS = {
     **revoked_session_handlers(RevokedSession),
@@ -17,8 +17,10 @@ HANDLERS = {
     c.OverrideUscc: corrections.override_uscc,
     c.CreatePlan: plans.create_plan,
     c.PublishPlan: plans.publish_plan,
-    c.DispatchPlan: plans.dispatch_plan,
-    c.DispatchDuePlans: plans.dispatch_due_plans,
+    c.DispatchPlan: dispatch.dispatch_plan,
+    c.DispatchDuePlans: dispatch.dispatch_due_plans,
+    c.DispatchNextChunk: dispatch.dispatch_next_chunk,
+    q.DispatchProgress: dispatch.dispatch_progress,
     c.LoadCatalog: catalog.load_catalog,
     c.CreateItem: catalog.create_item,
     c.ChangeItem: catalog.change_item,

@@ -21,7 +21,7 @@ def withdraw_task(cmd: WithdrawTask, uow: UnitOfWork) -> JointTask:
         raise NotFound("任务不存在")
     if task.status == "withdrawn":
         return task
-    if uow.get(Plan, task.plan_id).status == "dispatched":
+    if uow.get(Plan, task.plan_id).status in ("dispatching", "dispatched"):
         raise Conflict("计划已派发，检查事项已固定，任务不能撤回", code="plan_closed")
     task.status, task.withdrawn_at, task.withdrawal_reason = "withdrawn", uow.now, cmd.reason
     uow.session.flush()

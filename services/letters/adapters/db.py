@@ -44,10 +44,23 @@ class Document(Base):
 
 
 class DocumentFile(Base):
-    """The rendered PDF, kept apart so listing documents never loads megabytes."""
+    """The rendered PDF, kept apart so listing documents never loads megabytes. Written after the document is
+    issued (issue 15): a document without its file is waiting for the render loop, or for the first reader, who
+    renders it on demand. `content_hash` (content + assets + renderer version) lets an identical render be reused."""
     __tablename__ = "document_file"
     document_id: Mapped[str] = mapped_column(ForeignKey("document.id"), primary_key=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    content_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class RenderedBatch(Base):
+    """A batch print (many letters as one PDF) by the hash of what it prints, so printing the same letters again
+    renders nothing; only the newest few are kept (adapters/rendering.py)."""
+    __tablename__ = "rendered_batch"
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Visit(Base):

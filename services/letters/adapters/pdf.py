@@ -48,11 +48,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from shared.clock import chinese_date
 from shared.config import PROJECT_ROOT
 from shared.numerals import chinese_number
-from shared.pdf import Assets, MemoryAssetFetcher, write_pdf
+from shared.pdf import Assets, MemoryAssetFetcher, write_pdf, write_pdfs
 from shared.text import printable
 
 from ..domain.documents import MissingGlyphError, visit_time_text
-from . import fonts
+from . import coverage, fonts
 
 ASSETS = PROJECT_ROOT / "templates" / "letters"
 FONT_FACES_CSS = "fonts.css"
@@ -111,16 +111,11 @@ def _installed_faces(family: str) -> list[tuple[str, int]]:
 
 
 @functools.lru_cache(maxsize=1)
-def covered_code_points() -> frozenset[int]:
-    """Code points some font of the stack maps, read once per process (each Noto CJK cmap has ~45,000).
+def covered_code_points() -> coverage.Coverage:
+    """Code points some font of the stack maps (`in` tells), once per process from a bitmap the cmaps were read
+    into once (adapters/coverage.py: each Noto CJK cmap has ~45,000 entries, 77 MB of RSS if read here).
     In a .ttc the face index from fontconfig picks the SC face; all weights of a family share coverage."""
-    from fontTools.ttLib import TTFont
-    covered: set[int] = set()
-    for family in FONT_FAMILIES:
-        for path, index in _installed_faces(family)[:1]:
-            with TTFont(path, fontNumber=index, lazy=True) as font:
-                covered.update(font.getBestCmap())
-    return frozenset(covered)
+    return coverage.load([face for family in FONT_FAMILIES for face in _installed_faces(family)[:1]])
 
 
 def _needs_glyph(ch: str) -> bool:
@@ -168,8 +163,7 @@ def qr_data_uri(url: str) -> str:
 
 def _checked_views(documents: list[dict]) -> list[dict]:
     """Glyph-check every user string first (fail before layout), then add each document's QR code."""
-    for document in documents:
-        check_glyphs("".join(user_strings(document)))
+    check_documents(documents)
     return [{**document, "qr": qr_data_uri(document["verification"]["url"])} for document in documents]
 
 
@@ -184,6 +178,23 @@ def render_documents(documents: list[dict], assets: Assets | None = None,
     on a new page. `assets` are extra in-memory assets the documents name (an uploaded seal:
     ``{"seal/<sha256>.png": (png, "image/png")}``). Raises MissingGlyphError before any layout work."""
     return write_pdf(documents_html(documents), ProjectAssetFetcher(assets, font_dir=Path(font_dir)))
+
+
+def render_each(documents: list[dict], assets: Assets | None = None,
+                font_dir: Path = fonts.DEFAULT_FONT_DIR) -> list[bytes]:
+    """The set laid out ONCE and cut into one PDF per document, in order (issue 15): the same pages as
+    `render_documents` of each document alone, for about 80 % of the time of four separate renders."""
+    pdfs = write_pdfs(documents_html(documents), "section.letter",
+                      ProjectAssetFetcher(assets, font_dir=Path(font_dir)))
+    if len(pdfs) != len(documents):
+        raise RuntimeError(f"cut the set into {len(pdfs)} PDFs for {len(documents)} documents")
+    return pdfs
+
+
+def check_documents(documents: list[dict]) -> None:
+    """N10: the glyph check alone, before a number is taken (issuing); raises MissingGlyphError."""
+    for document in documents:
+        check_glyphs("".join(user_strings(document)))
 
 
 def renderer(font_dir: Path) -> Callable[[list[dict], Assets | None], bytes]:

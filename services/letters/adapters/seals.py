@@ -13,12 +13,7 @@ def current_seal(session, issuer_code: str) -> Seal | None:
 
 
 def assets_for(session, contents: list[dict]) -> dict[str, tuple[bytes, str]]:
-    """The seal images the given documents name, for the renderer's fetcher."""
+    """The seal images the given documents name, for the renderer's fetcher (renderings.py)."""
     shas = sorted({sha_of(c["seal"]) for c in contents if c.get("seal")})
     rows = session.execute(select(Seal).where(Seal.sha256.in_(shas))).scalars() if shas else []
     return {asset_name(seal.sha256): (seal.image, "image/png") for seal in rows}
-
-
-def render(session, render_documents, contents: list[dict]) -> bytes:
-    """The one way documents become a PDF: the renderer with the seals they name."""
-    return render_documents(contents, assets_for(session, contents))

@@ -7,7 +7,7 @@ from shared.auth import Principal
 from shared.errors import Forbidden, found
 from shared.uow import UnitOfWork
 
-from ..adapters import documents, seals
+from ..adapters import documents
 from ..adapters.db import Document, DocumentFile, IssueFailure, Visit
 from ..domain.documents import departments_of, may_see
 from ..queries import (
@@ -17,6 +17,7 @@ from ..queries import (
     DocumentsOfInspection,
     IssueFailures,
     PortalDocuments,
+    PortalPage,
     VerifyDocument,
     VisitTime,
 )
@@ -63,10 +64,12 @@ def documents_of_inspection(query: DocumentsOfInspection, uow: UnitOfWork) -> li
     return rows
 
 
-def document_pdf(query: DocumentPdf, uow: UnitOfWork) -> tuple[Document, bytes]:
+def document_pdf(query: DocumentPdf, uow: UnitOfWork, renderings) -> tuple[Document, bytes]:
+    """The stored PDF; one asked for before the render loop got to it is rendered now and stored (issue 15)."""
     document = found(uow.get(Document, query.document_id), "文书不存在")
     _check_access(uow, query.principal, document)
-    return document, uow.get(DocumentFile, document.id).pdf
+    stored = uow.get(DocumentFile, document.id)
+    return document, stored.pdf if stored is not None else renderings.pdf_for(document)
 
 
 def _visible(uow: UnitOfWork, principal: Principal, rows: list[Document]) -> list[Document]:
@@ -76,8 +79,14 @@ def _visible(uow: UnitOfWork, principal: Principal, rows: list[Document]) -> lis
     return [d for d in rows if _may_see(principal, d.inspector_ids, _departments(uow, d.inspection_id, d))]
 
 
-def portal_documents(query: PortalDocuments, uow: UnitOfWork) -> list[Document]:
-    return _visible(uow, query.principal, documents.current(uow.session))
+def portal_documents(query: PortalDocuments, uow: UnitOfWork) -> PortalPage:
+    """The person's page of sets: who may see what (N4) is decided in SQL before the limit, so the page is right
+    and reads one page of rows, not every document issued (issue 15)."""
+    principal = query.principal
+    readable = documents.readable_by(uow.session, principal.role, principal.subject,
+                                     principal.department or principal.subject)
+    rows, total = documents.current_sets(uow.session, readable, query.page, query.per_page)
+    return PortalPage(rows, total, query.page, query.per_page)
 
 
 def _team_ids(visit: Visit) -> list[str]:
@@ -100,12 +109,13 @@ def awaiting_time(query: AwaitingTime, uow: UnitOfWork) -> list[Visit]:
             if _may_see(query.principal, _team_ids(v), departments_of(v.inspection))]
 
 
-def batch_pdf(query: BatchPdf, uow: UnitOfWork, render_documents) -> bytes | None:
-    """Several inspections' letters as one PDF, each letter starting on its own page."""
+def batch_pdf(query: BatchPdf, uow: UnitOfWork, renderings) -> bytes | None:
+    """Several inspections' letters as one PDF, each letter starting on its own page; the same letters printed
+    again are served from the cache (issue 15)."""
     chosen = _visible(uow, query.principal, documents.current(uow.session, list(query.document_ids)))
     if not chosen:
         return None
-    return seals.render(uow.session, render_documents, [d.content for d in chosen])
+    return renderings.batch(uow.session, [d.content for d in chosen])
 
 
 def verify_document(query: VerifyDocument, uow: UnitOfWork) -> Document | None:

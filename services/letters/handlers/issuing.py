@@ -13,8 +13,8 @@ from shared.ids import new_id
 from shared.uow import UnitOfWork
 
 from .. import payloads
-from ..adapters import documents, seals, sequences
-from ..adapters.db import Document, DocumentFile, IssueFailure, Visit
+from ..adapters import documents, renderer, seals, sequences
+from ..adapters.db import Document, IssueFailure, Visit
 from ..commands import IssueJointLetter, RecordVisitTime, ReissueAfterReplacement, RetryFailedIssue
 from ..domain.documents import SET, MissingGlyphError, letter_content, mark_leader, set_member_number, visit_time_text
 from ..domain.issuer import Issuer, lead_issuer
@@ -113,15 +113,19 @@ def _revoke(uow: UnitOfWork, inspection_id: str, reason: str) -> None:
 
 def issue_or_record(uow: UnitOfWork, visit: Visit, settings: Settings, issuer: Issuer, render_documents) -> bool:
     """Issue the set, or — when it cannot be typeset (a character no font has) — keep the visit in a visible
-    failed state with the Chinese reason, in the same transaction; the savepoint takes back the number, so no
-    gap is left (N10)."""
+    failed state with the Chinese reason, in the same transaction. The glyphs are checked BEFORE the number is
+    taken, so a set that cannot be printed consumes none (N10), and issuing renders nothing: the number sequence's
+    row lock is held only for this short transaction; the PDFs are rendered after it (issue 15, renderings.py)."""
     version = documents.latest_version(uow.session, visit.inspection_id) + 1
+    lead = lead_issuer(visit.inspection, issuer)
+    draft_number = document_number(lead.code, uow.clock.local(uow.now).year, 1)
     try:
-        with uow.savepoint():
-            _issue(uow, visit, version, settings, issuer, render_documents)
+        renderer.check(render_documents, [content for _kind, content in
+                                          _contents(uow, visit, settings, lead, draft_number, seal=None)])
     except MissingGlyphError as error:
         _record_failure(uow, visit, version, str(error))
         return False
+    _issue(uow, visit, version, lead)
     stale = uow.get(IssueFailure, visit.inspection_id)
     if stale is not None:
         uow.session.delete(stale)
@@ -137,29 +141,36 @@ def _record_failure(uow: UnitOfWork, visit: Visit, version: int, reason: str) ->
     uow.audit(ACTOR, "letter.failed", f"inspection:{visit.inspection_id}", reason=reason)
 
 
-def _issue(uow: UnitOfWork, visit: Visit, version: int, settings: Settings, eco: Issuer, render_documents) -> None:
-    """The whole set for one visit (S12): the joint letter numbered in the lead department's sequence, and the
-    notice, checklist and field record that share its number; every document has its own verification code."""
-    session, inspection, inspectors = uow.session, visit.inspection, list(visit.inspectors)
-    issuer = lead_issuer(inspection, eco)
+def _contents(uow: UnitOfWork, visit: Visit, settings: Settings, issuer: Issuer, number: str, seal) -> list:
+    """(kind, content) of every document of the set (S12), each with its own verification code."""
     local_now = uow.clock.local(uow.now)
-    seq = sequences.next_number(session, issuer.code, local_now.year)
-    number = document_number(issuer.code, local_now.year, seq)
-    seal = seals.current_seal(session, issuer.code)  # a lead that uploaded no seal: the seal area stays empty
-    letter = None
+    contents = []
     for kind, label in SET:
         code = verification_code()
         verify_url = f"{settings.public_base_url}/letters/verify/{code}"
-        content = {**letter_content(inspection, inspectors, issuer, visit.schedule, number,
-                                    local_now.date().isoformat(), code, verify_url),
-                   "kind": kind, "label": label, "letter_number": number,
-                   "seal": asset_name(seal.sha256 if seal else None)}
+        contents.append((kind, {**letter_content(visit.inspection, list(visit.inspectors), issuer, visit.schedule,
+                                                 number, local_now.date().isoformat(), code, verify_url),
+                                "kind": kind, "label": label, "letter_number": number,
+                                "seal": asset_name(seal.sha256 if seal else None)}))
+    return contents
+
+
+def _issue(uow: UnitOfWork, visit: Visit, version: int, issuer: Issuer) -> None:
+    """The whole set for one visit (S12): the joint letter numbered in the lead department's sequence, and the
+    notice, checklist and field record that share its number. Stored without PDFs: the render loop (or the first
+    reader) renders them after this commit."""
+    session, inspection, inspectors = uow.session, visit.inspection, list(visit.inspectors)
+    local_now = uow.clock.local(uow.now)
+    seal = seals.current_seal(session, issuer.code)  # a lead that uploaded no seal: the seal area stays empty
+    seq = sequences.next_number(session, issuer.code, local_now.year)  # the row lock, held to this commit
+    number = document_number(issuer.code, local_now.year, seq)
+    letter = None
+    for kind, content in _contents(uow, visit, uow.settings, issuer, number, seal):
         document = Document(id=new_id(), inspection_id=visit.inspection_id, kind=kind, issuer_code=issuer.code,
                             year=local_now.year, seq=seq, number=set_member_number(kind, number), version=version,
-                            status="current", verification_code=code, inspector_ids=[i["id"] for i in inspectors],
-                            content=content, created_at=uow.now)
+                            status="current", verification_code=content["verification"]["code"],
+                            inspector_ids=[i["id"] for i in inspectors], content=content, created_at=uow.now)
         uow.add(document)
-        uow.add(DocumentFile(document_id=document.id, pdf=seals.render(session, render_documents, [content])))
         letter = letter or document
     uow.audit(ACTOR, "letter.issued", f"document:{letter.id}",
               after={"number": number, "inspection": visit.inspection_id, "version": version,
