@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -95,8 +96,12 @@ class PipelineCluster:
         _rabbitmqctl("set_permissions", "-p", self.vhost, "guest", ".*", ".*", ".*")
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, kind, *_exc) -> None:
         self.stop()
+        if kind is None:  # the logs are kept (and named) only when the run failed
+            shutil.rmtree(self.root, ignore_errors=True)
+        else:
+            print(f"logs kept in {self.logs}", file=sys.stderr)
         for database in self.databases.values():
             try:
                 _pg_admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')

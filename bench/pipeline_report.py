@@ -167,11 +167,12 @@ def floor_lines(documents, render, visits: int) -> list[str]:
     if render is None:
         lines.append("  last PDF rendered: no `rendered_at` in the letters database on this tree (PDFs rendered in "
                      "the issuing transaction: the letters stage above is the render time)")
-    elif render["last"] is not None:
-        lines.append(f"  last PDF rendered at {render['last']:.1f} s after dispatch ({render['rendered']} "
-                     f"documents' PDFs, {render['waiting']} still waiting): {render['last'] / floor:.2f} × the floor")
+    elif render["waiting"]:
+        lines.append(f"  PDFs not all rendered when the run stopped waiting: {render['rendered']} done, "
+                     f"{render['waiting']} waiting (no ratio; raise --render-timeout)")
     else:
-        lines.append(f"  last PDF rendered: none yet ({render['waiting']} documents waiting)")
+        lines.append(f"  last PDF rendered at {render['last']:.1f} s after dispatch ({render['rendered']} "
+                     f"documents' PDFs): {render['last'] / floor:.2f} × the floor")
     return lines
 
 

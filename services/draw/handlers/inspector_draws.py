@@ -197,8 +197,21 @@ _MEMBER_VIA = {"draw": "draw", "match": "matched", "named": "named"}
 
 
 def complete_if_ready(uow: UnitOfWork, assembly: TeamAssembly) -> bool:
-    """Every part complete → the one `inspectors.assigned` (the lead department's first member leads)."""
-    parts = parts_of(uow.session, assembly.inspection_id)
+    """Every part complete → the one `inspectors.assigned` (the lead department's first member leads).
+
+    The assembly row is locked first and the parts re-read after the lock: two parts of one visit completing in
+    two transactions at once (the evening's randomness drawing one department's part while another department
+    names its officers) each saw only their own part complete, and neither emitted — the visit waited for ever
+    (found by bench/pipeline.py). With the lock the second transaction waits for the first to commit, then sees
+    both parts (a fresh statement snapshot under READ COMMITTED — not REPEATABLE READ); on SQLite writers are
+    serialised anyway. `populate_existing` keeps this transaction's own changes because the session autoflushes
+    before the query. The lock is taken even when this view shows a part incomplete: that part may be the one
+    completing in the other transaction (test_draw_completion_race.py)."""
+    uow.session.execute(select(TeamAssembly).where(TeamAssembly.inspection_id == assembly.inspection_id)
+                        .with_for_update().execution_options(populate_existing=True))
+    parts = uow.session.execute(select(DepartmentPart).where(DepartmentPart.inspection_id == assembly.inspection_id)
+                                .order_by(DepartmentPart.position)
+                                .execution_options(populate_existing=True)).scalars().all()
     if assembly.assigned_at is not None or any(p.status != s.COMPLETE for p in parts):
         return False
     assembly.assigned_at = uow.now
