@@ -16,8 +16,12 @@ def plans_and_owners(session, plan_ids: set[str], codes: set[str]) -> tuple[dict
     if not plan_ids:
         return {}, {}
     active = and_(Item.code.in_(sorted(codes)), Item.active.is_(True))
+    # FOR KEY SHARE of the plan rows (PostgreSQL; SQLite has one writer anyway): a dispatch (FOR UPDATE) waits
+    # for submissions in flight, and a submission behind a committed dispatch reads its new status and is refused
+    # — else a task could join a visit whose `inspection.ready` had just been sent without it (S6).
     rows = session.execute(select(Plan, Item.code, Item.department_code).outerjoin(Item, active)
-                           .where(Plan.id.in_(sorted(plan_ids)))).all()
+                           .where(Plan.id.in_(sorted(plan_ids)))
+                           .with_for_update(read=True, key_share=True, of=Plan)).all()
     plans = {plan.id: plan for plan, _code, _owner in rows}
     return plans, {code: owner for _plan, code, owner in rows if code is not None}
 
