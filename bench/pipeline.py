@@ -20,7 +20,7 @@ once the partner has named its officers; `--overlap-naming` enters it as soon as
 the tree of 2026-11-29 leaves some visits without `inspectors.assigned` for ever (a race in draw's team
 completion; the run then stops after `--stall` seconds and names the stuck visits).
 
-Usage: python bench/pipeline.py [--visits 1000] [--batch 500] [--clients 4] [--web-workers N]
+Usage: python bench/pipeline.py [--visits 1000] [--batch 500] [--people batch|single] [--clients 4] [--web-workers N]
                                 [--partner-staffing named|library] [--overlap-naming] [--stall 120]
                                 [--timeout 1800] [--render-timeout 1800]
 """
@@ -85,12 +85,13 @@ def the_people(cluster, http, day, named: tuple, stop: threading.Event, args):
     workers = [threading.Thread(target=people.enter_randomness, daemon=True,
                                 args=(http, clerk, lottery_due, stop, tallies["randomness"])),
                threading.Thread(target=people.fix_visit_times, daemon=True,
-                                args=(http, clerk, args.visits, stop, tallies["scheduling"], args.clients))]
+                                args=(http, clerk, args.visits, stop, tallies["scheduling"], args.clients,
+                                      args.people))]
     if named:
         department = ok(http.call("POST", "/draw/api/v1/auth/login", None, {
             "username": f"{PARTNER.lower()}_dept", "password": "jointinspect"}))["token"]
         workers.append(threading.Thread(target=people.name_officers, daemon=True, args=(
-            http, department, PARTNER, day, args.visits, stop, tallies["naming"], args.clients)))
+            http, department, PARTNER, day, args.visits, stop, tallies["naming"], args.clients, args.people)))
     return tallies, workers
 
 
@@ -212,6 +213,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=500, help="tasks per batch request (not timed)")
+    parser.add_argument("--people", choices=("batch", "single"), default="batch", help="the naming department and "
+                        "the clerk submit each poll round at once (issue 15), or one request per visit")
     parser.add_argument("--clients", type=int, default=4, help="parallel requests of the naming / scheduling script")
     parser.add_argument("--web-workers", type=int, default=None, help="gunicorn workers per service (default: the "
                                                                           "service's own, WEB_CONCURRENCY or 2)")

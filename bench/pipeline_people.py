@@ -7,7 +7,11 @@ done or the run is stopped:
   same on the draw pages) and, unless asked to overlap them, once the naming department is done (the evening
   lottery after the day's namings; overlapping them exposes a race in draw, see `--overlap-naming`);
 - a partner department that keeps its officers in its own system names two of them for each of its visits;
-- the clerk fixes each visit's time as soon as its team is complete (`/schedules/unscheduled`)."""
+- the clerk fixes each visit's time as soon as its team is complete (`/schedules/unscheduled`).
+
+`--people batch` (the default, issue 15): each poll round submits everything new at once, in requests of at most
+BATCH_CHUNK items — the department's naming (POST /parts/<department>/officers) and the clerk's timetable
+(PUT /schedules), as real offices do; `--people single` keeps one request per visit (`--clients` in parallel)."""
 from __future__ import annotations
 
 import threading
@@ -22,6 +26,7 @@ from support import ROOT  # noqa: F401  (puts the repository root on the path)
 from tests.support.draw import SCRIPTED_NUMBERS, SCRIPTED_SOURCE
 
 POLL = 0.25
+BATCH_CHUNK = 500  # items per batch request: half the endpoints' limit, so a round of 1,000 visits is two requests
 
 
 @dataclass
@@ -95,9 +100,43 @@ def _work_through(http, list_path, token, act, visits: int, stop, tally: Tally, 
     tally.finished = time.time()
 
 
+def _work_through_batches(http, list_path, token, submit, visits: int, stop, tally: Tally) -> None:
+    """Poll `list_path`, `submit(items)` everything new in requests of at most BATCH_CHUNK until `visits` done; an
+    item refused inside an accepted batch counts as a refusal (status of its error code) and is offered again."""
+    handled: set[str] = set()
+    while not stop.is_set() and tally.done < visits:
+        status, body = http.call("GET", list_path, token)
+        if status != 200:
+            tally.refusal(status, body)
+            time.sleep(1)
+            continue
+        fresh = [item for item in body["items"] if item["inspection_id"] not in handled]
+        if not fresh:
+            time.sleep(POLL)
+            continue
+        for start in range(0, len(fresh), BATCH_CHUNK):
+            status, answer = submit(fresh[start:start + BATCH_CHUNK])
+            if status != 200:
+                tally.refusal(status, answer)
+                continue
+            for outcome in answer["items"]:
+                if outcome["ok"]:
+                    handled.add(outcome["inspection_id"])
+                    tally.done += 1
+                else:
+                    tally.refusal(outcome["error"]["code"], outcome["error"])
+    tally.finished = time.time()
+
+
 def name_officers(http, token: str, department: str, today: date, visits: int, stop, tally: Tally,
-                  clients: int) -> None:
+                  clients: int, people: str = "batch") -> None:
     officers = named_officers(today)
+    if people == "batch":
+        def submit(items):
+            return http.call("POST", f"/draw/api/v1/parts/{department}/officers", token, {"items": [
+                {"inspection_id": item["inspection_id"], "officers": officers} for item in items]})
+        _work_through_batches(http, "/draw/api/v1/parts/naming", token, submit, visits, stop, tally)
+        return
 
     def act(item):
         return http.call("POST", f"/draw/api/v1/inspections/{item['inspection_id']}/parts/{department}/officers",
@@ -105,7 +144,15 @@ def name_officers(http, token: str, department: str, today: date, visits: int, s
     _work_through(http, "/draw/api/v1/parts/naming", token, act, visits, stop, tally, clients)
 
 
-def fix_visit_times(http, clerk: str, visits: int, stop, tally: Tally, clients: int) -> None:
+def fix_visit_times(http, clerk: str, visits: int, stop, tally: Tally, clients: int, people: str = "batch") -> None:
+    if people == "batch":
+        def submit(items):
+            return http.call("PUT", "/draw/api/v1/schedules", clerk, {"items": [
+                {"inspection_id": item["inspection_id"], "time": f"{item['window']['start']} 09:30"}
+                for item in items]})
+        _work_through_batches(http, "/draw/api/v1/schedules/unscheduled", clerk, submit, visits, stop, tally)
+        return
+
     def act(item):
         return http.call("PUT", f"/draw/api/v1/inspections/{item['inspection_id']}/schedule", clerk,
                          {"time": f"{item['window']['start']} 09:30"})

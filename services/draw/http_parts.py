@@ -10,9 +10,10 @@ from shared.web import handle
 
 from . import response_schemas as rs
 from . import views
-from .commands import NameOfficers, RetryDraw
+from .batch_answers import batch_answer
+from .commands import NameOfficers, NameOfficersForVisits, RetryDraw
 from .queries import GetTeamParts, ListMissingParts, ListNamingTasks
-from .schemas import NamingSchema
+from .schemas import NamingBatchSchema, NamingSchema
 
 api = Blueprint("draw_parts", __name__, url_prefix="/draw/api/v1", description="各部门检查人员")
 STAFF = ("clerk", "admin", "approver", "detachment")
@@ -62,3 +63,18 @@ def name_officers(body, inspection_id, department):
     part = handle(NameOfficers(inspection_id, department, tuple(body["officers"]), principal.actor,
                                principal.role, principal.department))
     return views.part_view(part), 201
+
+
+@api.post("/parts/<department>/officers")
+@answers(200, rs.NAMING_BATCH)
+@require("department", "clerk", "admin")
+@api.arguments(NamingBatchSchema)
+def name_officers_for_visits(body, department):
+    """A department names officers for up to 1,000 of its waiting visits in one submission (a clerk may record it
+    on its behalf), each by the rules of the single naming; a department only for itself (403). A refused item
+    fails alone: the answer lists each item, `ok` with the department's part or with the error."""
+    principal = current_principal()
+    items = tuple(NameOfficers(i["inspection_id"], department, tuple(i["officers"]), principal.actor, principal.role,
+                               principal.department) for i in body["items"])
+    outcomes = handle(NameOfficersForVisits(department, items, principal.actor, principal.role, principal.department))
+    return batch_answer(outcomes, "part", views.part_view)

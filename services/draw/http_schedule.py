@@ -6,13 +6,15 @@ from flask_smorest import Blueprint
 
 from shared.auth import current_principal, require
 from shared.openapi import answers
-from shared.schemas import BaseSchema, String, Text, length
+from shared.schemas import BaseSchema, List, Nested, String, Text, length
 from shared.web import current_runtime, handle
 
 from . import response_schemas as rs
 from . import views
-from .commands import ScheduleVisit
+from .batch_answers import batch_answer
+from .commands import ScheduleVisit, ScheduleVisits
 from .queries import GetVisitSchedule, MyVisitsToSchedule, UnscheduledVisits
+from .schemas import BATCH_SIZE
 
 api = Blueprint("draw_schedule", __name__, url_prefix="/draw/api/v1", description="检查时间")
 STAFF = ("clerk", "admin", "approver", "detachment")
@@ -21,6 +23,15 @@ STAFF = ("clerk", "admin", "approver", "detachment")
 class ScheduleSchema(BaseSchema):
     time = String(required=True, validate=length(min=1, max=20), metadata={"example": "2026-12-03 09:30"})
     reason = Text(load_default="", validate=length(max=500))
+
+
+class ScheduleItemSchema(ScheduleSchema):
+    inspection_id = String(required=True, validate=length(min=1, max=36))
+
+
+class TimetableSchema(BaseSchema):
+    """调度表: many visit times in one submission; each item is judged on its own."""
+    items = List(Nested(ScheduleItemSchema), required=True, validate=BATCH_SIZE)
 
 
 def shown(schedule) -> dict:
@@ -34,6 +45,19 @@ def shown(schedule) -> dict:
 def schedule_visit(body, inspection_id):
     """Fix the visit time (Beijing time, "YYYY-MM-DD HH:MM") within the window; a change needs `reason`."""
     return shown(handle(ScheduleVisit(inspection_id, body["time"], current_principal(), body["reason"])))
+
+
+@api.put("/schedules")
+@answers(200, rs.SCHEDULE_BATCH)
+@require("inspector", "clerk", "admin")
+@api.arguments(TimetableSchema)
+def schedule_visits(body):
+    """调度表: fix up to 1,000 visit times in one submission, each by the rules of the single PUT (an officer only
+    for visits they lead). A refused item fails alone: the answer lists each item, `ok` with its schedule or with
+    the error the single PUT would give."""
+    by = current_principal()
+    items = tuple(ScheduleVisit(i["inspection_id"], i["time"], by, i["reason"]) for i in body["items"])
+    return batch_answer(handle(ScheduleVisits(items)), "schedule", shown)
 
 
 @api.get("/inspections/<inspection_id>/schedule")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields
 
-from shared.openapi import items_of, maybe_text, page_of, text
+from shared.openapi import ErrorDetail, items_of, maybe_text, page_of, text
 
 
 class DrawRecord(Schema):
@@ -196,3 +196,28 @@ DRAWS = page_of(DrawRecord, "per_page")
 COMMITMENTS, PENDING_PARTS = items_of(CommitmentView), items_of(PendingPart)
 INSPECTORS, REPLACEMENTS, SCHEDULES = items_of(InspectorView), items_of(ReplacementView), items_of(ScheduleView)
 RANDOMNESS_ENTRIES = items_of(RandomnessEntry)
+
+
+class _BatchItem(Schema):
+    """One item of a batch (issue #15): `ok` with what the single endpoint answers, or its refusal in the one error
+    format's inner shape."""
+    inspection_id = text()
+    ok = fields.Boolean(required=True)
+    error = fields.Nested(ErrorDetail, metadata={"description": "ok 为 false 时：该项未通过的原因"})
+
+
+class ScheduleBatchItem(_BatchItem):
+    schedule = fields.Nested(ScheduleView, metadata={"description": "ok 为 true 时：该检查的安排"})
+
+
+class NamingBatchItem(_BatchItem):
+    part = fields.Nested(PartView, metadata={"description": "ok 为 true 时：本部门在该检查中的人员"})
+
+
+def _batch_of(item) -> type[Schema]:
+    return Schema.from_dict({"items": fields.List(fields.Nested(item), required=True),
+                             "applied": fields.Integer(required=True), "refused": fields.Integer(required=True)},
+                            name=f"{item.__name__.removesuffix('Item')}Answer")
+
+
+SCHEDULE_BATCH, NAMING_BATCH = _batch_of(ScheduleBatchItem), _batch_of(NamingBatchItem)

@@ -146,3 +146,16 @@ class NamedOfficerSchema(BaseSchema):
 class NamingSchema(BaseSchema):
     """A department names its part of a visit's team (匹配): at least the team size, checked by the handler."""
     officers = List(Nested(NamedOfficerSchema), required=True, validate=validate.Length(min=1, max=20))
+
+
+BATCH_MAX = 1000  # items of one people-step submission (issue #15): a week's timetable of a district, with room
+BATCH_SIZE = validate.Length(min=1, max=BATCH_MAX, error=f"每次应提交 1 到 {BATCH_MAX} 项")
+
+
+class NamingItemSchema(NamingSchema):
+    inspection_id = String(required=True, validate=length(min=1, max=36))
+
+
+class NamingBatchSchema(BaseSchema):
+    """A department names officers for many visits in one submission; each item is judged on its own."""
+    items = List(Nested(NamingItemSchema), required=True, validate=BATCH_SIZE)

@@ -10,6 +10,7 @@ from ..adapters.db import DepartmentToken
 from ..adapters.logins import RevokedSession
 from . import (
     accounts,
+    batches,
     draw_reads,
     filings,
     inspector_draws,
@@ -33,12 +34,14 @@ HANDLERS = {
     c.ChangePassword: logins.change_password,
     c.RecordTeamForScheduling: scheduling.record_team,
     c.ScheduleVisit: scheduling.schedule_visit,
+    c.ScheduleVisits: batches.schedule_visits,
     q.GetVisitSchedule: scheduling.get_visit_schedule,
     q.MyVisitsToSchedule: scheduling.my_visits_to_schedule,
     q.UnscheduledVisits: scheduling.unscheduled_visits,
     c.DrawInspectors: inspector_draws.draw_inspectors,
     c.RetryDraw: inspector_draws.retry_draw,
     c.NameOfficers: naming.name_officers,
+    c.NameOfficersForVisits: batches.name_officers_for_visits,
     c.EnterRandomness: seeds.enter_randomness,
     q.ListRandomness: seeds.list_randomness,
     c.DrawTargets: target_draws.draw_targets,

@@ -38,10 +38,18 @@ class PendingPart:
 
 
 def name_officers(command: NameOfficers, uow: UnitOfWork, policy: DrawPolicy) -> DepartmentPart:
+    ensure_may_name(command.actor_role, command.actor_department, command.department)
+    return name_part(command, uow, policy, uow.refuse)
+
+
+def name_part(command: NameOfficers, uow: UnitOfWork, policy: DrawPolicy, keep_refusal) -> DepartmentPart:
+    """Every refusal is raised before anything is written, so a batch item that fails leaves nothing behind.
+    `keep_refusal(record)` keeps what a refusal leaves on file: `uow.refuse` for one visit (the whole unit of work
+    rolls back), the record written at once in a batch (the other items commit)."""
     part = _part(uow, command)
     if part.status == s.COMPLETE:
-        uow.refuse(lambda u: u.audit(command.actor, "inspectors.naming_refused", f"inspection:{part.inspection_id}",
-                                     after={"department": part.department}, reason="该部门已指派执法人员"))
+        keep_refusal(lambda u: u.audit(command.actor, "inspectors.naming_refused", f"inspection:{part.inspection_id}",
+                                       after={"department": part.department}, reason="该部门已指派执法人员"))
         raise Conflict("该部门已指派执法人员；如需更换，请提出更换申请", code="already_named")
     assembly = uow.get(TeamAssembly, part.inspection_id)
     visit = visit_of(assembly.inspection, policy, part.department)
@@ -62,11 +70,14 @@ def name_officers(command: NameOfficers, uow: UnitOfWork, policy: DrawPolicy) ->
     return part
 
 
-def _part(uow: UnitOfWork, command: NameOfficers) -> DepartmentPart:
-    if command.actor_role not in NAMING_ROLES:
+def ensure_may_name(role: str, actor_department: str | None, department: str) -> None:
+    if role not in NAMING_ROLES:
         raise Forbidden("无权指派执法人员")
-    if command.actor_role == "department" and command.actor_department != command.department:
+    if role == "department" and actor_department != department:
         raise Forbidden("只能为本部门指派执法人员")
+
+
+def _part(uow: UnitOfWork, command: NameOfficers) -> DepartmentPart:
     part = uow.session.execute(select(DepartmentPart).where(DepartmentPart.inspection_id == command.inspection_id,
                                                             DepartmentPart.department == command.department)).scalar()
     if part is None:
