@@ -14,15 +14,20 @@ chunks would bring it under 200 MB too, in the renderer and its render pool."""
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from .queries import BatchPdf
+
+# One batch child at a time per web process (as WeasyPrint's render lock serialised them before): each child
+# peaks near 275 MB, so gthread's four threads must not start four at once.
+_ONE_AT_A_TIME = threading.BoundedSemaphore(1)
 
 
 def batch_pdf_apart(runtime, query: BatchPdf, correlation_id: str | None = None) -> bytes | None:
     """`BatchPdf` answered in a child process with this runtime's settings, clock and renderer."""
     renderer = runtime.bus.deps["render_documents"]
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
+    with _ONE_AT_A_TIME, ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as child:
         return child.submit(_batch_pdf, runtime.settings, runtime.clock, renderer, query, correlation_id).result()
 
 

@@ -3,9 +3,12 @@
 
 Renders run in a `ProcessPoolExecutor` of `Settings.render_processes` processes (0: one per core): WeasyPrint
 lays out under a process-wide lock (Pango's font map is not thread-safe), so threads would not help, and the
-parent — the worker with its relay and consumers — never holds a rendering's memory. Each child renders at most
-RENDERS_PER_CHILD sets and is then replaced, so no child grows past the RSS budget (P7, ≤ 200 MB). Children are
-spawned, never forked: the parent runs threads and database pools that a fork would copy mid-use."""
+parent — the worker with its relay and consumers — never holds a rendering's memory. After about
+RENDERS_PER_CHILD sets per process the whole pool is replaced between two rounds, so no child grows past the RSS
+budget (P7, ≤ 200 MB). Not with `max_tasks_per_child`: on Python 3.11 a child retiring while tasks are queued is
+not replaced (CPython gh-115634), and once every child has retired the queued renders wait for ever. A render
+that takes longer than RENDER_TIMEOUT_SECONDS is treated as a broken pool. Children are spawned, never forked:
+the parent runs threads and database pools that a fork would copy mid-use."""
 from __future__ import annotations
 
 import logging
@@ -35,7 +38,16 @@ def render_processes(configured: int) -> int:
 
 def process_pool(processes: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-                               max_tasks_per_child=RENDERS_PER_CHILD, initializer=os.nice, initargs=(RENDER_NICENESS,))
+                               initializer=os.nice, initargs=(RENDER_NICENESS,))
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    """A broken or hung pool: cancel what waits and end its children (a hung render never returns by itself)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
 
 
 def inline(fn, *args) -> Future:
@@ -60,17 +72,21 @@ class RenderLoop:
     def run(self, stop: threading.Event) -> None:
         """Render until `stop` is set. A database outage is waited out; any other error is logged and the round
         tried again after a pause; a broken pool (a child killed, e.g. out of memory) is replaced."""
-        pool, outage = None, Outage("letters render loop", "database", log)
+        pool, outage, served = None, Outage("letters render loop", "database", log), 0
         try:
             while not stop.is_set():
+                if pool is not None and served >= RENDERS_PER_CHILD * self.processes:
+                    pool.shutdown(wait=True)  # between rounds nothing is pending: retire the children (P7)
+                    pool, served = None, 0
                 pool = pool or self.pool_factory(self.processes)
                 try:
                     claimed = self.renderings.render_round(pool.submit, self.processes * SETS_PER_PROCESS)
+                    served += claimed
                     outage.recovered()
-                except BrokenProcessPool:
-                    log.error("letters render loop: a render process died; starting a new pool")
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    pool, claimed = None, 0
+                except BrokenProcessPool as exc:
+                    log.error("letters render loop: %s; starting a new pool", exc or "a render process died")
+                    _discard(pool)
+                    pool, claimed, served = None, 0, 0
                 except Exception as exc:  # noqa: BLE001 — the loop outlives any one round
                     if is_database_outage(exc):
                         outage.failed(exc)

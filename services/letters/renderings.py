@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ RENDERED = Counter("jointinspect_letter_documents_rendered", "Letter documents g
 RENDER_FAILURES = Counter("jointinspect_letter_render_failures", "Letter set renders that failed after issue "
                           "(each attempt; the set is retried with backoff)")
 BACKOFF_CAP_SECONDS = 300
+RENDER_TIMEOUT_SECONDS = 300  # one set renders in about 0.3–2 s; far beyond that its process is hung
 
 
 @dataclass
@@ -108,9 +110,12 @@ class Renderings:
                 RENDERED.labels("cached").inc(len(job.hashes))
                 continue
             try:
-                pdfs = future.result()
+                pdfs = future.result(timeout=RENDER_TIMEOUT_SECONDS)
             except BrokenProcessPool:
                 raise  # the pool's fault, not the set's: the loop replaces the pool and the set is claimed again
+            except FuturesTimeout:
+                # a hung child would hold this round's row locks for ever (on-demand readers wait on them)
+                raise BrokenProcessPool(f"a render took longer than {RENDER_TIMEOUT_SECONDS} s") from None
             except Exception as exc:  # noqa: BLE001 — one set's failure must not stop the others (or the loop)
                 self._failed(job.pending, exc)
                 continue
