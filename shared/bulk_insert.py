@@ -6,6 +6,7 @@ SQLAlchemy's multi-row VALUES ("insertmanyvalues") is used: SQLite binds positio
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 from sqlalchemy import Table, text
 from sqlalchemy.dialects import sqlite
@@ -21,7 +22,8 @@ def insert_rows(session, table: Table, rows: list[dict], conflict: tuple[str, ..
         return _sqlite(session, table, rows, conflict, keep_on_conflict, returning)
     quote = dialect.identifier_preparer.quote
     names = list(rows[0])
-    document = json.dumps(rows, ensure_ascii=False, default=_iso)
+    document = json.dumps([{name: _column_value(value) for name, value in row.items()} for row in rows],
+                          ensure_ascii=False)
     fields = ", ".join(f"{quote(name)} {table.c[name].type.compile(dialect)}" for name in names)
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, names))}) "
            f"SELECT {', '.join(f't.{quote(name)}' for name in names)} "
@@ -37,9 +39,11 @@ def insert_rows(session, table: Table, rows: list[dict], conflict: tuple[str, ..
     return session.execute(text(sql), {"rows": document})
 
 
-def _iso(value):
-    """Dates and datetimes as ISO 8601, which PostgreSQL reads back into DATE and TIMESTAMP WITH TIME ZONE."""
-    return value.isoformat()
+def _column_value(value):
+    """A DATE or TIMESTAMP column's value as ISO 8601, which PostgreSQL reads back. Only whole column values:
+    a date nested inside a JSON column still fails to encode, as it does on SQLite and did before — quietly
+    turning it into a string would store something other than what an audit entry's hash was computed over."""
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
 def _sqlite(session, table: Table, rows: list[dict], conflict, keep_on_conflict, returning):
