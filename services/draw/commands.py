@@ -9,6 +9,7 @@ from shared.auth import Principal
 from shared.department_tokens import RecordDepartmentToken  # noqa: F401  (the shared message, routed here too)
 
 from .commands_accounts import ChangePassword, EndSession, Login  # noqa: F401  (account commands, issue 13)
+from .commands_batches import NameOfficersForVisits, ScheduleVisits  # noqa: F401  (batch commands, issue 15)
 
 # --- draws (N2–N4, S6, S7) --------------------------------------------------------------------------------------
 
@@ -229,23 +230,3 @@ class ScheduleVisit:
     local_time: str
     by: Principal
     reason: str = ""
-
-
-# --- batches of the people steps (issue #15) ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ScheduleVisits:
-    """A clerk fixes a day's or a week's timetable (调度表) in one submission: each item is a `ScheduleVisit` judged
-    by the same rules; a refused item fails alone."""
-    items: tuple = field(compare=False)  # ScheduleVisit
-
-
-@dataclass(frozen=True)
-class NameOfficersForVisits:
-    """A department names its officers for all its waiting visits from its own system in one submission: each item
-    is a `NameOfficers` for `department`, judged by the same rules; a refused item fails alone."""
-    department: str
-    items: tuple = field(compare=False)  # NameOfficers
-    actor: str
-    actor_role: str = "department"
-    actor_department: str | None = None

@@ -11,7 +11,8 @@ from shared.web import handle
 from . import response_schemas as rs
 from . import views
 from .batch_answers import batch_answer
-from .commands import NameOfficers, NameOfficersForVisits, RetryDraw
+from .commands import NameOfficers, RetryDraw
+from .commands_batches import NameOfficersForVisits
 from .queries import GetTeamParts, ListMissingParts, ListNamingTasks
 from .schemas import NamingBatchSchema, NamingSchema
 

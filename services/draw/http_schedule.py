@@ -12,7 +12,8 @@ from shared.web import current_runtime, handle
 from . import response_schemas as rs
 from . import views
 from .batch_answers import batch_answer
-from .commands import ScheduleVisit, ScheduleVisits
+from .commands import ScheduleVisit
+from .commands_batches import ScheduleVisits
 from .queries import GetVisitSchedule, MyVisitsToSchedule, UnscheduledVisits
 from .schemas import BATCH_SIZE
 

@@ -127,7 +127,8 @@ def test_the_plumbing_figures_take_effect(custom_system):
     system = custom_system
     assert system.bus.delivery_limit == 7
     intake = system.runtime("intake")
-    assert [seconds for seconds, _job in intake.periodic] == [17, 3, 540]  # the audit checkpoint: 9 minutes
+    # the deadline check, the background dispatch chunks (every 2 s), webhooks, the audit checkpoint (9 minutes)
+    assert [seconds for seconds, _job in intake.periodic] == [17, 2, 3, 540]
     webhooks = intake.bus.deps["webhook_policy"]
     assert (webhooks.allow_private_targets, webhooks.timeout_seconds, webhooks.retry_base_seconds,
             webhooks.retry_max_seconds, webhooks.retry_hours, webhooks.batch, webhooks.lease_seconds) == \

@@ -17,7 +17,7 @@ from shared.errors import DomainError
 from shared.uow import UnitOfWork
 
 from ..adapters.schedules import VisitSchedule
-from ..commands import NameOfficersForVisits, ScheduleVisits
+from ..commands_batches import NameOfficersForVisits, ScheduleVisits
 from ..domain.policy import DrawPolicy
 from .naming import ensure_may_name, name_part
 from .scheduling import schedule_visit
