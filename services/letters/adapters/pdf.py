@@ -125,8 +125,8 @@ def _needs_glyph(ch: str) -> bool:
 
 def check_glyphs(text: str) -> None:
     """Raise MissingGlyphError naming every character of `text` that no font in the stack has."""
-    covered = covered_code_points()
-    missing = sorted({ch for ch in text if _needs_glyph(ch) and ord(ch) not in covered})
+    covered = covered_code_points()  # each distinct character once, the cheap coverage test first (issue 15)
+    missing = sorted(ch for ch in set(text) if ord(ch) not in covered and _needs_glyph(ch))
     if missing:
         raise MissingGlyphError(missing)
 
@@ -193,8 +193,7 @@ def render_each(documents: list[dict], assets: Assets | None = None,
 
 def check_documents(documents: list[dict]) -> None:
     """N10: the glyph check alone, before a number is taken (issuing); raises MissingGlyphError."""
-    for document in documents:
-        check_glyphs("".join(user_strings(document)))
+    check_glyphs("".join(text for document in documents for text in user_strings(document)))
 
 
 def renderer(font_dir: Path) -> Callable[[list[dict], Assets | None], bytes]:
