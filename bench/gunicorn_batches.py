@@ -16,18 +16,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
+from intake_submission import bodies, concurrently, seed  # the same plan, task bodies and release-together threads
 from support import ROOT, scratch_postgres
 
 GOAL = "P2: concurrent batches all accepted (no 5xx, no worker killed), ≥ 5,000 tasks/s, ≥ 0.45 × raw psycopg"
@@ -43,33 +40,6 @@ run_gunicorn("intake", settings, gunicorn_options(sys.argv[1], int(sys.argv[2]),
 """
 RUNS = {"before (sync, timeout 30)": {"worker_class": "sync", "threads": 1, "timeout": 30, "graceful_timeout": 30},
         "chosen (serve's default)": {}}
-
-
-def seed(env: dict) -> tuple[str, str]:
-    """Catalog and department tokens in the fresh database, and one open plan. Returns (SCJG token, plan id)."""
-    from services import registry
-    from services.intake.catalog import read_catalog
-    from services.intake.commands import CreatePlan, LoadCatalog, RotateDepartmentToken
-    from shared.config import load_settings
-    runtime = registry.start("intake", load_settings("intake", env))
-    try:
-        runtime.bus.handle(LoadCatalog(read_catalog(), "system:bench"))
-        token = runtime.bus.handle(RotateDepartmentToken("SCJG", "system:bench"))
-        today = runtime.clock.today_local()
-        plan = runtime.bus.handle(CreatePlan(
-            number=f"〔{today.year}〕9号", name="并发批量基准", module="部门联合", lead_department="SCJG",
-            partners=("STHJ",), period_start=today, period_end=today + timedelta(days=30), intake_deadline=today,
-            publish=True, actor="clerk:bench"))
-        return token, plan.id
-    finally:
-        runtime.dispose()
-
-
-def bodies(plan_id: str, n: int, prefix: str) -> list[dict]:
-    from shared.uscc import random_uscc
-    rng = random.Random(prefix)
-    return [{"plan_id": plan_id, "external_id": f"{prefix}-{i}", "items": ["SCJG-01", "SCJG-02"],
-             "company": {"uscc": random_uscc(rng), "name": f"并发企业{prefix}{i}"}} for i in range(n)]
 
 
 def serve(env: dict, workers: int, changes: dict) -> tuple[subprocess.Popen, str]:
@@ -94,21 +64,6 @@ def post_batch(base: str, token: str, tasks: list[dict]) -> int:
         return -error.code
     except OSError:
         return -1  # connection closed: the worker was killed mid-request
-
-
-def concurrently(jobs) -> tuple[list, float]:
-    results: list = [None] * len(jobs)
-
-    def run(index, job):
-        results[index] = job()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - start
 
 
 def gunicorn_run(workers: int, batches: int, n: int, changes: dict) -> tuple[float, int, int]:
