@@ -77,20 +77,26 @@ def named_officers(today: date) -> list[dict]:
             for n in (1, 2)]
 
 
+def _fresh_items(http, list_path, token, visits: int, stop, tally: Tally, handled: set[str]):
+    """Poll `list_path` and yield each non-empty list of items not yet handled, until `visits` are done."""
+    while not stop.is_set() and tally.done < visits:
+        status, body = http.call("GET", list_path, token)
+        if status != 200:
+            tally.refusal(status, body)
+            time.sleep(1)
+            continue
+        fresh = [item for item in body["items"] if item["inspection_id"] not in handled]
+        if fresh:
+            yield fresh
+        else:
+            time.sleep(POLL)
+
+
 def _work_through(http, list_path, token, act, visits: int, stop, tally: Tally, clients: int) -> None:
-    """Poll `list_path` for items, `act(item)` on each new one (with `clients` in parallel) until `visits` done."""
+    """`act(item)` on each new item of `list_path` (with `clients` in parallel) until `visits` done."""
     handled: set[str] = set()
     with ThreadPoolExecutor(clients) as pool:
-        while not stop.is_set() and tally.done < visits:
-            status, body = http.call("GET", list_path, token)
-            if status != 200:
-                tally.refusal(status, body)
-                time.sleep(1)
-                continue
-            fresh = [item for item in body["items"] if item["inspection_id"] not in handled]
-            if not fresh:
-                time.sleep(POLL)
-                continue
+        for fresh in _fresh_items(http, list_path, token, visits, stop, tally, handled):
             for item, (status, answer) in zip(fresh, pool.map(act, fresh)):
                 if status in (200, 201):
                     handled.add(item["inspection_id"])
@@ -101,19 +107,10 @@ def _work_through(http, list_path, token, act, visits: int, stop, tally: Tally, 
 
 
 def _work_through_batches(http, list_path, token, submit, visits: int, stop, tally: Tally) -> None:
-    """Poll `list_path`, `submit(items)` everything new in requests of at most BATCH_CHUNK until `visits` done; an
+    """`submit(items)` everything new of `list_path` in requests of at most BATCH_CHUNK until `visits` done; an
     item refused inside an accepted batch counts as a refusal (status of its error code) and is offered again."""
     handled: set[str] = set()
-    while not stop.is_set() and tally.done < visits:
-        status, body = http.call("GET", list_path, token)
-        if status != 200:
-            tally.refusal(status, body)
-            time.sleep(1)
-            continue
-        fresh = [item for item in body["items"] if item["inspection_id"] not in handled]
-        if not fresh:
-            time.sleep(POLL)
-            continue
+    for fresh in _fresh_items(http, list_path, token, visits, stop, tally, handled):
         for start in range(0, len(fresh), BATCH_CHUNK):
             status, answer = submit(fresh[start:start + BATCH_CHUNK])
             if status != 200:
