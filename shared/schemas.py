@@ -152,6 +152,11 @@ def page_number(raw: str | None, default: int = 1) -> int | None:
     return number if 1 <= number <= MAX_PAGE else None
 
 
+def page_count(total: int, per_page: int) -> int:
+    """Pages a pager shows for `total` rows: at least one, so an empty list still reads "第 1 / 1 页"."""
+    return max(1, -(-total // per_page))
+
+
 def page_of(query, page: int, per_page: int, session, counted=None) -> tuple[list, int]:
     """(rows, total) for a select(); one paging convention for every list endpoint. The total is counted with the
     query's own FROM and WHERE and nothing else (issue 15), or with `counted`: the same rows in a shape cheaper to

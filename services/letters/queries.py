@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from shared.auth import Principal
 from shared.bus import Query
 from shared.department_tokens import DepartmentOfToken  # noqa: F401  (the shared message, routed here too)
+from shared.schemas import page_count
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class PortalPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from shared.errors import Forbidden
+from shared.schemas import page_count
 from shared.uow import UnitOfWork
 
 from ..adapters.db import Assignment, Rectification, Result, ResultVoid, VisitSchedule
@@ -38,7 +39,7 @@ class DepartmentVisitsPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def department_visits(query: DepartmentVisits, uow: UnitOfWork, result_rules: ResultRules) -> DepartmentVisitsPage:
