@@ -26,6 +26,7 @@ import threading
 import time
 from pathlib import Path
 
+from process_memory import status_mb
 from support import median_seconds  # also puts the repository root on the path, for the tests' sample letter
 from weasyprint import HTML
 
@@ -36,14 +37,6 @@ from tests.support.letters import a_set, assign_and_schedule, letters_runtime
 from tests.unit.test_letter_pdf import a_letter
 
 RSS_GOAL_MB = 200
-
-
-def status_mb(pid: int, key: str) -> int:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) // 1024 for line in text.splitlines() if line.startswith(key + ":")), 0)
 
 
 class PeakRss:

@@ -21,6 +21,11 @@ def _status_kb(pid: int) -> dict[str, int]:
     return values
 
 
+def status_mb(pid: int, key: str) -> int:
+    """One of VmHWM / VmRSS of a process in MB (0 once it has exited)."""
+    return _status_kb(pid).get(key, 0) // 1024
+
+
 def _children(pid: int) -> list[int]:
     found = []
     try:

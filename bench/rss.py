@@ -24,6 +24,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from process_memory import status_mb
 from support import ROOT, scratch_postgres
 
 GOAL_MB = 200
@@ -57,14 +58,6 @@ gc.collect()
 peak = int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) // 1024
 print(warm, peak, rss(), seconds)
 """
-
-
-def status_mb(pid: int, key: str) -> int:
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    return next((int(line.split()[1]) // 1024 for line in text.splitlines() if line.startswith(key + ":")), 0)
 
 
 def children(pid: int) -> list[int]:
